@@ -1,0 +1,91 @@
+// The one loop shape every kernel uses: a 4-lane vector body (SIMD build only) and a scalar
+// tail that runs the same element math on the remaining n % 4 elements (or on all of them in
+// the scalar build). Ops are @final classes with @inline methods; `changetype<Op>(0)` gives a
+// receiver without allocating, and since `this` is never read, every call inlines away.
+//
+// Unary op:    s(x, a, b): f32          v(x, a, b): v128
+// Gradient op: s(x, dy, a, b): f32      v(x, dy, a, b): v128   (x may be the kept output y)
+// a, b are the activation's parameters (unused ones are ignored and cost nothing).
+
+// @ts-ignore: decorator
+@inline export function mapUnary<Op>(x: usize, out: usize, n: i32, a: f32, b: f32): void {
+  const op = changetype<Op>(0);
+  const end = x + (<usize>n << 2);
+  if (ASC_FEATURE_SIMD) {
+    const av = f32x4.splat(a);
+    const bv = f32x4.splat(b);
+    const vend8 = x + (<usize>(n & ~7) << 2);
+    while (x < vend8) {
+      const r0 = op.v(v128.load(x), av, bv);
+      const r1 = op.v(v128.load(x, 16), av, bv);
+      v128.store(out, r0);
+      v128.store(out, r1, 16);
+      x += 32;
+      out += 32;
+    }
+    const vend = x + (<usize>(n & 4) << 2);
+    while (x < vend) {
+      v128.store(out, op.v(v128.load(x), av, bv));
+      x += 16;
+      out += 16;
+    }
+  }
+  while (x < end) {
+    store<f32>(out, op.s(load<f32>(x), a, b));
+    x += 4;
+    out += 4;
+  }
+}
+
+// @ts-ignore: decorator
+@inline export function mapGrad<Op>(x: usize, dy: usize, out: usize, n: i32, a: f32, b: f32): void {
+  const op = changetype<Op>(0);
+  const end = x + (<usize>n << 2);
+  if (ASC_FEATURE_SIMD) {
+    const av = f32x4.splat(a);
+    const bv = f32x4.splat(b);
+    const vend = x + (<usize>(n & ~3) << 2);
+    while (x < vend) {
+      v128.store(out, op.v(v128.load(x), v128.load(dy), av, bv));
+      x += 16;
+      dy += 16;
+      out += 16;
+    }
+  }
+  while (x < end) {
+    store<f32>(out, op.s(load<f32>(x), load<f32>(dy), a, b));
+    x += 4;
+    dy += 4;
+    out += 4;
+  }
+}
+
+/** Σ op(x, dy) in f64: each f32 term is exact in f64, so only the additions round. */
+// @ts-ignore: decorator
+@inline export function sumGrad<Op>(x: usize, dy: usize, n: i32, a: f32, b: f32): f64 {
+  const op = changetype<Op>(0);
+  const end = x + (<usize>n << 2);
+  let sum: f64 = 0;
+  if (ASC_FEATURE_SIMD) {
+    const av = f32x4.splat(a);
+    const bv = f32x4.splat(b);
+    const vend = x + (<usize>(n & ~3) << 2);
+    let lo = f64x2.splat(0);
+    let hi = f64x2.splat(0);
+    while (x < vend) {
+      const t = op.v(v128.load(x), v128.load(dy), av, bv);
+      lo = f64x2.add(lo, f64x2.promote_low_f32x4(t));
+      hi = f64x2.add(hi, f64x2.promote_low_f32x4(i64x2.shuffle(t, t, 1, 0)));
+      x += 16;
+      dy += 16;
+    }
+    const both = f64x2.add(lo, hi);
+    sum = f64x2.extract_lane(both, 0) + f64x2.extract_lane(both, 1);
+  }
+  while (x < end) {
+    sum += <f64>op.s(load<f32>(x), load<f32>(dy), a, b);
+    x += 4;
+    dy += 4;
+  }
+  return sum;
+}

@@ -1,0 +1,97 @@
+// Shared element math: the scaled exponential both sigmoid and swish are built on.
+//
+// expNegScaled(z) returns E = e^-z · 2^32 for z in [0, Z_MAX]; callers multiply by 2^-32
+// (EXP_UNSCALE) at the very end. The extra 2^32 keeps E normal where e^-z itself is
+// subnormal, so results in or near the subnormal range are rounded once instead of being
+// flushed or rounded twice (WebAssembly never flushes subnormals).
+//
+// Algorithm (no hardware exp in WebAssembly):
+//   n = round(-z·log2 e), by adding a magic bias 1.5·2^23 that also carries the exponent
+//       bias 127 and the extra 32, so the low bits of the sum, shifted left by 23, are the
+//       bits of s = 2^(n+32);
+//   r = -z - n·ln2 in two steps (ln2 = hi + lo, hi with 9 trailing zero bits, so n·hi is
+//       exact for |n| < 512), |r| <= ~0.35;
+//   e^r - 1 = r + r²·u(r), u of degree 5 (SLEEF's public expf coefficients, 1 ULP in [-ln2/2, ln2/2]);
+//   E = s·(e^r - 1) + s.
+// Measured error of e^-z alone: < 1 ULP. Every step is a plain f32 operation (no FMA), so the
+// scalar and the SIMD forms return bit-identical results.
+//
+// Vector constants are read from memory (`splatted`, four copies in a data segment) rather than
+// written as v128.const: V8 rebuilds an inline v128.const on every loop iteration, and Binaryen
+// folds constants hoisted into locals back into the loop; a load is one cheap instruction
+// (measured 1.69 vs 2.07 ns/element for sigmoid).
+
+// Each vector constant is `const NAME_V: usize = memory.data<f32>([c, c, c, c], 16)`, read with
+// v128.load(NAME_V).
+
+// @ts-ignore: decorator
+@inline export const Z_MAX: f32 = 109.0; // n+32 >= -125 keeps s normal; e^-109 < 2^-150 rounds to 0
+// @ts-ignore: decorator
+@inline const LOG2E: f32 = reinterpret<f32>(0x3FB8AA3B);
+// @ts-ignore: decorator
+@inline const MAGIC: f32 = reinterpret<f32>(0x4B40009F); // 1.5·2^23 + 127 + 32
+// @ts-ignore: decorator
+@inline const LN2_HI: f32 = reinterpret<f32>(0x3F317200);
+// @ts-ignore: decorator
+@inline const LN2_LO: f32 = reinterpret<f32>(0x35BFBE8E);
+// @ts-ignore: decorator
+@inline const C5: f32 = reinterpret<f32>(0x39502BDA);
+// @ts-ignore: decorator
+@inline const C4: f32 = reinterpret<f32>(0x3AB696C9);
+// @ts-ignore: decorator
+@inline const C3: f32 = reinterpret<f32>(0x3C0888A6);
+// @ts-ignore: decorator
+@inline const C2: f32 = reinterpret<f32>(0x3D2AAA7A);
+// @ts-ignore: decorator
+@inline const C1: f32 = reinterpret<f32>(0x3E2AAAAB);
+// @ts-ignore: decorator
+@inline export const EXP_UNSCALE: f32 = reinterpret<f32>(0x2F800000); // 2^-32
+
+const MAGIC_V: usize = memory.data<f32>([MAGIC, MAGIC, MAGIC, MAGIC], 16);
+const LOG2E_V: usize = memory.data<f32>([LOG2E, LOG2E, LOG2E, LOG2E], 16);
+const LN2_HI_V: usize = memory.data<f32>([LN2_HI, LN2_HI, LN2_HI, LN2_HI], 16);
+const LN2_LO_V: usize = memory.data<f32>([LN2_LO, LN2_LO, LN2_LO, LN2_LO], 16);
+const C5_V: usize = memory.data<f32>([C5, C5, C5, C5], 16);
+const C4_V: usize = memory.data<f32>([C4, C4, C4, C4], 16);
+const C3_V: usize = memory.data<f32>([C3, C3, C3, C3], 16);
+const C2_V: usize = memory.data<f32>([C2, C2, C2, C2], 16);
+const C1_V: usize = memory.data<f32>([C1, C1, C1, C1], 16);
+export const HALF_V: usize = memory.data<f32>([0.5, 0.5, 0.5, 0.5], 16);
+export const ONE_V: usize = memory.data<f32>([1, 1, 1, 1], 16);
+export const Z_MAX_V: usize = memory.data<f32>([Z_MAX, Z_MAX, Z_MAX, Z_MAX], 16);
+export const EXP_UNSCALE_V: usize = memory.data<f32>([EXP_UNSCALE, EXP_UNSCALE, EXP_UNSCALE, EXP_UNSCALE], 16);
+
+/** E = e^-z · 2^32, z in [0, Z_MAX] (or NaN, which propagates). < 1 ULP. */
+// @ts-ignore: decorator
+@inline export function expNegScaled(z: f32): f32 {
+  const t = MAGIC - z * LOG2E;
+  const s = reinterpret<f32>(reinterpret<i32>(t) << 23);
+  const n = t - MAGIC;
+  let r = -z - n * LN2_HI;
+  r = r - n * LN2_LO;
+  let u = C5 * r + C4;
+  u = u * r + C3;
+  u = u * r + C2;
+  u = u * r + C1;
+  u = u * r + 0.5;
+  const v = (r * r) * u + r;
+  return s * v + s;
+}
+
+/** Four lanes of expNegScaled, bit-identical to the scalar form. */
+// @ts-ignore: decorator
+@inline export function expNegScaledV(z: v128): v128 {
+  const magic = v128.load(MAGIC_V);
+  const t = f32x4.sub(magic, f32x4.mul(z, v128.load(LOG2E_V)));
+  const s = i32x4.shl(t, 23);
+  const n = f32x4.sub(t, magic);
+  let r = f32x4.sub(f32x4.neg(z), f32x4.mul(n, v128.load(LN2_HI_V)));
+  r = f32x4.sub(r, f32x4.mul(n, v128.load(LN2_LO_V)));
+  let u = f32x4.add(f32x4.mul(v128.load(C5_V), r), v128.load(C4_V));
+  u = f32x4.add(f32x4.mul(u, r), v128.load(C3_V));
+  u = f32x4.add(f32x4.mul(u, r), v128.load(C2_V));
+  u = f32x4.add(f32x4.mul(u, r), v128.load(C1_V));
+  u = f32x4.add(f32x4.mul(u, r), v128.load(HALF_V));
+  const v = f32x4.add(f32x4.mul(f32x4.mul(r, r), u), r);
+  return f32x4.add(f32x4.mul(s, v), s);
+}

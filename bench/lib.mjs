@@ -1,0 +1,56 @@
+// Helpers shared by `npm start` (bench/demo.mjs) and `npm run bench` (bench/bench.mjs).
+import os from 'node:os';
+
+/** One line naming this machine, printed with every report. */
+export function machine(S) {
+  const cpu = os.cpus()[0]?.model?.trim() ?? 'unknown CPU';
+  return `${cpu}, ${os.cpus().length} cores, Node ${process.version} (V8 ${process.versions.v8}), ` +
+    `${os.platform()}-${os.arch()}, WebAssembly SIMD ${S.simdSupported() ? 'yes' : 'no'}`;
+}
+
+const median = (a) => { const s = [...a].sort((p, q) => p - q); return s[s.length >> 1]; };
+
+/**
+ * Median ns per element of `run()` over `batches` timed batches of about `batchMs` each, after a
+ * warm-up long enough for V8 to tier up both JS and WebAssembly.
+ */
+export function nsPerElement(run, elements, { batches = 11, batchMs = 4, warmMs = 60 } = {}) {
+  const now = () => Number(process.hrtime.bigint()) / 1e6;
+  let reps = 1;
+  for (let t0 = now(); now() - t0 < warmMs;) run();
+  for (;;) {
+    const t0 = now();
+    for (let i = 0; i < reps; i++) run();
+    const dt = now() - t0;
+    if (dt >= batchMs || reps > 1e6) break;
+    reps *= 2;
+  }
+  const times = [];
+  for (let b = 0; b < batches; b++) {
+    const t0 = now();
+    for (let i = 0; i < reps; i++) run();
+    times.push(((now() - t0) * 1e6) / reps / elements);
+  }
+  return median(times);
+}
+
+/**
+ * 2^log2n inputs spread evenly over every finite f32 bit pattern (both signs, every exponent,
+ * subnormals included), plus ±0: the sample `npm start` measures errors on.
+ */
+export function spreadSample(log2n = 20) {
+  const n = 2 ** log2n;
+  const bits = new Uint32Array(n + 2);
+  const step = 2 ** 32 / n;
+  for (let i = 0; i < n; i++) bits[i] = Math.floor(i * step + ((i * 2654435761) % step));
+  bits[n] = 0;
+  bits[n + 1] = 0x80000000;
+  const f = new Float32Array(bits.buffer);
+  return f.filter(Number.isFinite);
+}
+
+export function table(header, rows) {
+  const w = header.map((h, i) => Math.max(String(h).length, ...rows.map((r) => String(r[i]).length)));
+  const line = (r) => '| ' + r.map((c, i) => String(c).padStart(w[i])).join(' | ') + ' |';
+  return [line(header), '|' + w.map((x) => '-'.repeat(x + 2)).join('|') + '|', ...rows.map(line)].join('\n');
+}

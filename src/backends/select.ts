@@ -1,0 +1,130 @@
+// Which backends this runtime can run, and the one in use. `simd`, then `wasm`, then `js`.
+import { instantiate, instantiateSync } from '@assemblyscript/loader';
+import { scalarWasmBase64, simdWasmBase64 } from '../generated/wasm.js';
+import { jsBackend } from './js.js';
+import type { Backend, BackendImpl } from './types.js';
+import { WasmBackend, type KernelExports } from './wasm.js';
+
+/** The smallest module using a SIMD opcode (i8x16.splat): validates iff SIMD is supported. */
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, // magic, version
+  1, 5, 1, 96, 0, 1, 123, // type: () -> v128
+  3, 2, 1, 0, // one function of that type
+  10, 8, 1, 6, 0, 65, 0, 253, 15, 11, // body: i32.const 0; i8x16.splat; end
+]);
+
+export type WasmSource = WebAssembly.Module | BufferSource | Response;
+
+const available = new Map<Backend, BackendImpl>([['js', jsBackend]]);
+let current: BackendImpl = jsBackend;
+
+export function currentBackend(): BackendImpl {
+  return current;
+}
+
+function hasWebAssembly(): boolean {
+  return typeof WebAssembly === 'object' && WebAssembly !== null && typeof WebAssembly.instantiate === 'function';
+}
+
+export function simdSupported(): boolean {
+  try {
+    return hasWebAssembly() && WebAssembly.validate(SIMD_PROBE);
+  } catch {
+    return false;
+  }
+}
+
+function decodeBase64(s: string): Uint8Array {
+  if (typeof atob === 'function') {
+    const bin = atob(s);
+    const out = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+    return out;
+  }
+  return new Uint8Array((globalThis as any).Buffer.from(s, 'base64'));
+}
+
+/** Wraps an instance's raw exports (not the loader's demangled wrappers: no call overhead). */
+function register(result: { instance: WebAssembly.Instance }): BackendImpl {
+  const b = new WasmBackend(result.instance.exports as unknown as KernelExports);
+  available.set(b.name, b);
+  return b;
+}
+
+function best(): BackendImpl {
+  return available.get('simd') ?? available.get('wasm') ?? jsBackend;
+}
+
+function checkSource(source: unknown): void {
+  if (source instanceof WebAssembly.Module || ArrayBuffer.isView(source) || source instanceof ArrayBuffer) return;
+  if (typeof Response === 'function' && source instanceof Response) return;
+  throw new TypeError('source must be a WebAssembly.Module, a Response, or the bytes of a swish-wasm .wasm build');
+}
+
+/**
+ * Compiles and instantiates what this runtime supports and selects the best backend.
+ * With `source` (a precompiled `WebAssembly.Module`, or the bytes of `swish-simd.wasm` or
+ * `swish-scalar.wasm`), only that module is used: for runtimes that forbid compiling bytes
+ * (Cloudflare Workers) or that load the .wasm file themselves.
+ */
+export async function init(source?: WasmSource): Promise<Backend> {
+  if (!hasWebAssembly()) return (current = jsBackend).name;
+  if (source !== undefined) {
+    checkSource(source);
+    return (current = register(await instantiate(source as WebAssembly.Module, {}))).name;
+  }
+  const builds = [scalarWasmBase64, ...(simdSupported() ? [simdWasmBase64] : [])];
+  await Promise.all(builds.map(async (b) => {
+    try {
+      register(await instantiate(decodeBase64(b), {}));
+    } catch {
+      // This runtime refuses to compile it (e.g. a CSP without 'wasm-unsafe-eval'): keep the rest.
+    }
+  }));
+  return (current = best()).name;
+}
+
+/**
+ * Like `init`, synchronously: for game loops and scripts that cannot await. Browsers' main
+ * threads may refuse to compile modules over 4 KB synchronously; the fallback then takes over.
+ */
+export function initSync(source?: WasmSource): Backend {
+  if (!hasWebAssembly()) return (current = jsBackend).name;
+  if (source !== undefined) {
+    checkSource(source);
+    if (typeof Response === 'function' && source instanceof Response) {
+      throw new TypeError('initSync cannot read a Response: use init, or pass a WebAssembly.Module or bytes');
+    }
+    return (current = register(instantiateSync(source as WebAssembly.Module, {}))).name;
+  }
+  for (const b of [scalarWasmBase64, ...(simdSupported() ? [simdWasmBase64] : [])]) {
+    try {
+      register(instantiateSync(decodeBase64(b), {}));
+    } catch {
+      // As in init: this build cannot be compiled here.
+    }
+  }
+  return (current = best()).name;
+}
+
+/** The backend in use: 'js' until `init` has run. */
+export function backend(): Backend {
+  return current.name;
+}
+
+/** The backends that can be selected now (after `init`, usually all three). */
+export function availableBackends(): Backend[] {
+  return (['simd', 'wasm', 'js'] as const).filter((b) => available.has(b));
+}
+
+/** Forces a backend; throws if it is unknown or not available in this runtime. */
+export function setBackend(name: Backend): void {
+  if (name !== 'simd' && name !== 'wasm' && name !== 'js') {
+    throw new TypeError(`unknown backend ${JSON.stringify(name)}: expected 'simd', 'wasm' or 'js'`);
+  }
+  const b = available.get(name);
+  if (!b) {
+    throw new Error(`backend '${name}' is not available: ${hasWebAssembly() ? (name === 'simd' && !simdSupported() ? 'this runtime has no WebAssembly SIMD' : 'call init() first') : 'this runtime has no WebAssembly'}`);
+  }
+  current = b;
+}

@@ -1,0 +1,28 @@
+import type { KernelName } from '../registry.js';
+
+export type Backend = 'simd' | 'wasm' | 'js';
+
+/**
+ * A Float32Array living in WebAssembly memory: passing `.array` to any kernel runs with no copy.
+ * Memory can grow (when another array is allocated), which detaches every view of it: always
+ * read `.array` again after an `allocate` instead of keeping an old view.
+ */
+export interface WasmFloat32Array {
+  /** Number of elements. */
+  readonly length: number;
+  /** A current view of the memory; throws TypeError once freed. */
+  readonly array: Float32Array;
+  /** Returns the memory to the allocator. Using the object afterwards throws. */
+  free(): void;
+}
+
+/** What each backend implements; arguments arrive already validated. */
+export interface BackendImpl {
+  readonly name: Backend;
+  map(kernel: KernelName, x: Float32Array, out: Float32Array, a: number, b: number): void;
+  grad(kernel: KernelName, v: Float32Array, dy: Float32Array, out: Float32Array, a: number, b: number): void;
+  sum(kernel: KernelName, x: Float32Array, dy: Float32Array, a: number, b: number): number;
+  allocate(n: number): WasmFloat32Array;
+  /** Bytes of WebAssembly memory in use by this backend (0 for js). */
+  memoryBytes(): number;
+}

@@ -1,0 +1,176 @@
+// The WebAssembly driver, shared by the `simd` and `wasm` (scalar) builds: both export the same
+// kernels with the same signatures (assembly/index.ts).
+//
+// Arrays that live in this module's memory (from `allocate`) are passed by pointer: no copy.
+// Any other array is streamed through a fixed scratch region CHUNK elements at a time, so
+// memory never grows with input size and any length works. Arguments are validated before a
+// backend sees them (validate.ts), so nothing here can trap or write partially.
+import { kernels, type KernelName } from '../registry.js';
+import { Allocator } from './allocator.js';
+import type { Backend, BackendImpl, WasmFloat32Array } from './types.js';
+
+/** Elements per streamed chunk: 64 KiB per scratch region; both regions stay within L2. */
+export const CHUNK = 16384;
+
+type MapFn = (x: number, out: number, n: number, a: number, b: number) => void;
+type GradFn = (v: number, dy: number, out: number, n: number, a: number, b: number) => void;
+type SumFn = (x: number, dy: number, n: number, a: number, b: number) => number;
+
+export interface KernelExports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  isSimdBuild(): number;
+  [kernel: string]: unknown;
+}
+
+export class WasmBackend implements BackendImpl {
+  readonly name: Backend;
+  private readonly memory: WebAssembly.Memory;
+  private readonly allocator: Allocator;
+  private heap: Float32Array;
+  /** Byte offsets of the two scratch regions (input, dy); results are written over the input's. */
+  private readonly scratch: [number, number];
+  /** Arrays in memory must start here: below are the module's constants and the scratch. */
+  private readonly userBase: number;
+  private readonly fns: Record<string, MapFn | GradFn | SumFn>;
+
+  constructor(exports: KernelExports) {
+    this.name = exports.isSimdBuild() ? 'simd' : 'wasm';
+    this.memory = exports.memory;
+    const fns: Record<string, MapFn | GradFn | SumFn> = {};
+    for (const k of Object.keys(kernels)) {
+      const f = exports[k];
+      if (typeof f !== 'function') throw new Error(`swish-wasm: the ${this.name} module has no kernel '${k}'`);
+      fns[k] = f as MapFn;
+    }
+    this.fns = fns;
+    this.allocator = new Allocator(this.memory, exports.heapBase());
+    this.scratch = [this.allocator.alloc(CHUNK * 4), this.allocator.alloc(CHUNK * 4)];
+    this.userBase = this.scratch[1] + CHUNK * 4;
+    this.heap = new Float32Array(this.memory.buffer);
+  }
+
+  /** The view of memory, re-created after growth (growth detaches the old buffer). */
+  private view(): Float32Array {
+    if (this.heap.buffer !== this.memory.buffer) this.heap = new Float32Array(this.memory.buffer);
+    return this.heap;
+  }
+
+  /** Whether `a` is in this module's memory (zero-copy). A view over the reserved low memory
+   * (constants, scratch) would let results overwrite them, so it is refused. */
+  private here(a: Float32Array): boolean {
+    if (a.buffer !== this.memory.buffer) return false;
+    if (a.byteOffset < this.userBase && a.length > 0) {
+      throw new RangeError('a view of WebAssembly memory below the arrays from allocate() cannot be passed');
+    }
+    return true;
+  }
+
+  map(k: KernelName, x: Float32Array, out: Float32Array, a: number, b: number): void {
+    const fn = this.fns[k] as MapFn;
+    const n = x.length;
+    const heap = this.view();
+    const xHere = this.here(x);
+    const oHere = this.here(out);
+    if (xHere && oHere) return fn(x.byteOffset, out.byteOffset, n, a, b);
+    const s = this.scratch[0];
+    for (let off = 0; off < n; off += CHUNK) {
+      const m = Math.min(CHUNK, n - off);
+      let xp = s;
+      if (xHere) xp = x.byteOffset + off * 4;
+      else heap.set(x.subarray(off, off + m), s >> 2);
+      const op = oHere ? out.byteOffset + off * 4 : s;
+      fn(xp, op, m, a, b);
+      if (!oHere) out.set(heap.subarray(s >> 2, (s >> 2) + m), off);
+    }
+  }
+
+  grad(k: KernelName, v: Float32Array, dy: Float32Array, out: Float32Array, a: number, b: number): void {
+    const fn = this.fns[k] as GradFn;
+    const n = v.length;
+    const heap = this.view();
+    const vHere = this.here(v);
+    const dHere = this.here(dy);
+    const oHere = this.here(out);
+    if (vHere && dHere && oHere) return fn(v.byteOffset, dy.byteOffset, out.byteOffset, n, a, b);
+    const [s0, s1] = this.scratch;
+    for (let off = 0; off < n; off += CHUNK) {
+      const m = Math.min(CHUNK, n - off);
+      let vp = s0;
+      let dp = s1;
+      if (vHere) vp = v.byteOffset + off * 4;
+      else heap.set(v.subarray(off, off + m), s0 >> 2);
+      if (dHere) dp = dy.byteOffset + off * 4;
+      else heap.set(dy.subarray(off, off + m), s1 >> 2);
+      // The result goes to scratch 0, over the streamed input (kernels allow out = input).
+      const op = oHere ? out.byteOffset + off * 4 : s0;
+      fn(vp, dp, op, m, a, b);
+      if (!oHere) out.set(heap.subarray(s0 >> 2, (s0 >> 2) + m), off);
+    }
+  }
+
+  sum(k: KernelName, x: Float32Array, dy: Float32Array, a: number, b: number): number {
+    const fn = this.fns[k] as SumFn;
+    const n = x.length;
+    const heap = this.view();
+    const xHere = this.here(x);
+    const dHere = this.here(dy);
+    if (xHere && dHere) return fn(x.byteOffset, dy.byteOffset, n, a, b);
+    const [s0, s1] = this.scratch;
+    let total = 0;
+    for (let off = 0; off < n; off += CHUNK) {
+      const m = Math.min(CHUNK, n - off);
+      let xp = s0;
+      let dp = s1;
+      if (xHere) xp = x.byteOffset + off * 4;
+      else heap.set(x.subarray(off, off + m), s0 >> 2);
+      if (dHere) dp = dy.byteOffset + off * 4;
+      else heap.set(dy.subarray(off, off + m), s1 >> 2);
+      total += fn(xp, dp, m, a, b);
+    }
+    return total;
+  }
+
+  allocate(n: number): WasmFloat32Array {
+    const ptr = this.allocator.alloc(n * 4);
+    return new WasmArray(this, ptr, n);
+  }
+
+  /** @internal */ release(ptr: number): void { this.allocator.release(ptr); }
+  /** @internal */ viewAt(ptr: number, n: number): Float32Array {
+    return new Float32Array(this.memory.buffer, ptr, n);
+  }
+
+  memoryBytes(): number {
+    return this.memory.buffer.byteLength;
+  }
+}
+
+class WasmArray implements WasmFloat32Array {
+  #owner: WasmBackend | null;
+  #view: Float32Array;
+  readonly length: number;
+  private readonly ptr: number;
+
+  constructor(owner: WasmBackend, ptr: number, n: number) {
+    this.#owner = owner;
+    this.ptr = ptr;
+    this.length = n;
+    this.#view = owner.viewAt(ptr, n);
+  }
+
+  get array(): Float32Array {
+    const owner = this.#owner;
+    if (owner === null) throw new TypeError('WasmFloat32Array has been freed');
+    // A view whose buffer was detached by memory growth has length 0: make a new one.
+    if (this.#view.length !== this.length) this.#view = owner.viewAt(this.ptr, this.length);
+    return this.#view;
+  }
+
+  free(): void {
+    const owner = this.#owner;
+    if (owner === null) throw new TypeError('WasmFloat32Array has already been freed');
+    this.#owner = null;
+    owner.release(this.ptr);
+  }
+}

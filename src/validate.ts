@@ -1,0 +1,70 @@
+// Argument checks shared by every public function. They run before any backend sees the
+// arguments, so a bad call throws before anything is written.
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (v === undefined) return 'undefined';
+  if (ArrayBuffer.isView(v)) return (v as any)[Symbol.toStringTag] ?? 'DataView';
+  if (Array.isArray(v)) return 'an Array';
+  if (typeof v === 'object') return (v as object).constructor?.name ?? 'an object';
+  return `a ${typeof v}`;
+}
+
+function isDetached(a: Float32Array): boolean {
+  // A view of a detached buffer reads as length 0; constructing a view of it throws.
+  if (a.length !== 0) return false;
+  try {
+    new Uint8Array(a.buffer);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** A Float32Array (from any realm, e.g. a worker or an iframe) whose buffer is not detached. */
+export function float32Array(v: unknown, name: string): Float32Array {
+  if (!ArrayBuffer.isView(v) || (v as any)[Symbol.toStringTag] !== 'Float32Array') {
+    throw new TypeError(`${name} must be a Float32Array, got ${describe(v)}`);
+  }
+  const a = v as Float32Array;
+  if (isDetached(a)) throw new TypeError(`${name} is a view of a detached ArrayBuffer`);
+  return a;
+}
+
+export function sameLength(a: Float32Array, aName: string, b: Float32Array, bName: string): void {
+  if (a.length !== b.length) {
+    throw new RangeError(`${bName} has length ${b.length} but ${aName} has length ${a.length}; they must be equal`);
+  }
+}
+
+/** `out` may be exactly an input (in place) or disjoint from it; a partial overlap is refused,
+ * since the streamed copy path would read elements it had already overwritten. */
+export function noPartialOverlap(out: Float32Array, input: Float32Array, inputName: string): void {
+  if (out.buffer !== input.buffer || out.length === 0) return;
+  const o0 = out.byteOffset;
+  const i0 = input.byteOffset;
+  if (o0 === i0) return;
+  if (o0 < i0 + input.byteLength && i0 < o0 + out.byteLength) {
+    throw new RangeError(`out partially overlaps ${inputName}: pass the same array for in-place, or a disjoint one`);
+  }
+}
+
+/** The output array: a new one, or the caller's after checking it. */
+export function outArray(out: unknown, n: number, lengthOf: string): Float32Array {
+  if (out === undefined || out === null) return new Float32Array(n);
+  const o = float32Array(out, 'out');
+  if (o.length !== n) {
+    throw new RangeError(`out has length ${o.length} but ${lengthOf} has length ${n}; they must be equal`);
+  }
+  return o;
+}
+
+/** A parameter as the f32 the kernels use; it must be a number that stays finite in f32. */
+export function f32Param(v: unknown, name: string): number {
+  if (typeof v !== 'number') throw new TypeError(`${name} must be a number, got ${describe(v)}`);
+  const r = Math.fround(v);
+  if (!Number.isFinite(r)) {
+    throw new RangeError(`${name} must be a finite number (within float32 range), got ${v}`);
+  }
+  return r;
+}
