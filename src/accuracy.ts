@@ -35,7 +35,8 @@ export function withinBound(k: KernelName, backend: Backend, got: number, ref: n
 export function maxUlpError(k: KernelName, input: Float32Array, got: Float32Array, params: readonly number[] = []):
   { maxUlp: number; at: number; maxAbs: number } {
   const kr = kernels[k];
-  const absDy = kr.bound.absDy;
+  const bound: Bound = kr.bound;
+  const absDy = bound.absDy;
   let maxUlp = 0;
   let at = NaN;
   let maxAbs = 0;

@@ -45,6 +45,8 @@ export interface GradKernel extends KernelBase {
   shape: 'grad' | 'sum';
   /** Whether the first input is the forward input x or the kept output y. */
   reads: 'x' | 'y';
+  /** The inputs the kernel is meant for, when narrower than every float (a kept σ output lies in [0, 1]). */
+  domain?: readonly [number, number];
   /** float64 reference of out[i] (grad) or of one term of the sum. */
   reference: (v: number, dy: number, p: readonly number[]) => number;
 }
@@ -84,6 +86,7 @@ export const kernels = {
     name: 'sigmoidBackwardFromOutput',
     shape: 'grad',
     reads: 'y',
+    domain: [0, 1],
     params: [],
     reference: (y, dy) => dy * y * (1 - y),
     bound: { ulp: { simd: 4, wasm: 4, js: 1 }, absDy: 2 ** -23 },
