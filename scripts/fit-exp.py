@@ -1,21 +1,29 @@
+#!/usr/bin/env python3
+"""Fits the polynomial of assembly/vmath.ts: e^r - 1 = r + r^2*u(r), u of degree 4, minimising the
+largest relative error of e^r over |r| <= ln2/2 (plus a margin for the rounding of n), as a linear
+programme on a dense grid. Prints the coefficients as f32 bit patterns and the error they give,
+in units of 2^-24, after rounding to f32. Needs numpy and scipy; not part of the build."""
+import struct
+
 import numpy as np
 from scipy.optimize import linprog
-import struct
-R = np.log(2)/2 * 1.0005
+
+R = np.log(2) / 2 * 1.0005
+DEGREE = 5  # coefficients of u
 r = np.linspace(-R, R, 4001)
-deg = 5  # u has 'deg' coefficients: u = a0 + a1 r + ... ; e^r-1 = r + r^2 u
 target = np.expm1(r) - r
-w = np.exp(r)
-A = np.stack([r**(k+2) for k in range(deg)], axis=1)
-# variables: a0..a_{deg-1}, t ; minimize t s.t. +-(A a - target)/w <= t
-n = deg
-c = np.zeros(n+1); c[-1] = 1
-Aub = np.vstack([np.hstack([A/w[:,None], -np.ones((len(r),1))]), np.hstack([-A/w[:,None], -np.ones((len(r),1))])])
-bub = np.concatenate([target/w, -target/w])
-res = linprog(c, A_ub=Aub, b_ub=bub, bounds=[(None,None)]*(n+1), method='highs')
-a = res.x[:n]
-print('max rel err', res.x[-1], 'in ulp(2^-24)', res.x[-1]/2**-24)
-f32 = lambda v: struct.unpack('<f', struct.pack('<f', v))[0]
-for v in a: print(repr(f32(v)), hex(struct.unpack('<I', struct.pack('<f', v))[0]))
-af = np.array([f32(v) for v in a])
-print('with f32 coeffs', np.max(np.abs((A@af - target)/w))/2**-24)
+weight = np.exp(r)  # relative error of e^r
+A = np.stack([r ** (k + 2) for k in range(DEGREE)], axis=1) / weight[:, None]
+b = target / weight
+# Variables a_0..a_{DEGREE-1}, t: minimise t subject to -t <= A a - b <= t.
+ones = np.ones((len(r), 1))
+res = linprog(np.r_[np.zeros(DEGREE), 1.0],
+              A_ub=np.vstack([np.hstack([A, -ones]), np.hstack([-A, -ones])]),
+              b_ub=np.r_[b, -b], bounds=[(None, None)] * (DEGREE + 1), method="highs")
+f32 = lambda v: struct.unpack("<f", struct.pack("<f", v))[0]
+bits = lambda v: struct.unpack("<I", struct.pack("<f", v))[0]
+coef = [f32(v) for v in res.x[:DEGREE]]
+for k, v in enumerate(coef):
+    print(f"A{k + 1} = {v!r:<24} 0x{bits(v):08X}")
+err = np.max(np.abs(A @ np.array(coef) - b))
+print(f"max relative error of e^r with f32 coefficients: {err / 2 ** -24:.3f} * 2^-24")

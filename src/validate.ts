@@ -1,10 +1,15 @@
 // Argument checks shared by every public function. They run before any backend sees the
 // arguments, so a bad call throws before anything is written.
 
+// The built-in getter behind every typed array's Symbol.toStringTag: it reads the internal type
+// (so it works for arrays from another realm) and cannot be fooled by an own property.
+const typedArrayTag = Object.getOwnPropertyDescriptor(
+  Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag)!.get as (this: unknown) => string | undefined;
+
 function describe(v: unknown): string {
   if (v === null) return 'null';
   if (v === undefined) return 'undefined';
-  if (ArrayBuffer.isView(v)) return (v as any)[Symbol.toStringTag] ?? 'DataView';
+  if (ArrayBuffer.isView(v)) return typedArrayTag.call(v) ?? 'DataView';
   if (Array.isArray(v)) return 'an Array';
   if (typeof v === 'object') return (v as object).constructor?.name ?? 'an object';
   return `a ${typeof v}`;
@@ -23,7 +28,7 @@ function isDetached(a: Float32Array): boolean {
 
 /** A Float32Array (from any realm, e.g. a worker or an iframe) whose buffer is not detached. */
 export function float32Array(v: unknown, name: string): Float32Array {
-  if (!ArrayBuffer.isView(v) || (v as any)[Symbol.toStringTag] !== 'Float32Array') {
+  if (typedArrayTag.call(v) !== 'Float32Array') {
     throw new TypeError(`${name} must be a Float32Array, got ${describe(v)}`);
   }
   const a = v as Float32Array;

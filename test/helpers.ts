@@ -1,5 +1,6 @@
 // Shared by the test files: error measurement against float64 references, seeded random data.
 import type { Backend } from '../src/index.js';
+import { kernels, type KernelName } from '../src/registry.js';
 
 export const BACKENDS: Backend[] = ['simd', 'wasm', 'js'];
 export { ulpError, withinBound, MIN_NORMAL } from '../src/accuracy.js';
@@ -28,3 +29,17 @@ export const SPECIALS = [
   0, -0, Infinity, -Infinity, NaN, 2 ** -149, -(2 ** -149), 2 ** -126, -(2 ** -126),
   3.4028234663852886e38, -3.4028234663852886e38, 1e-30, -1e-30, 88, -88, 104, -104, 109, -109, 110, -110,
 ];
+
+/** The float64 sum of a sum kernel's reference terms, and the sum of their magnitudes (its bound's scale). */
+export function sumReference(k: KernelName, a: ArrayLike<number>, dy: ArrayLike<number>, p: readonly number[]): { ref: number; mag: number } {
+  const kr = kernels[k];
+  if (kr.shape === 'map') throw new Error(`${k} is not a sum kernel`);
+  let ref = 0;
+  let mag = 0;
+  for (let i = 0; i < a.length; i++) {
+    const t = kr.reference(a[i], dy[i], p);
+    ref += t;
+    mag += Math.abs(t);
+  }
+  return { ref, mag };
+}

@@ -34,17 +34,18 @@ export class WasmBackend implements BackendImpl {
   private readonly userBase: number;
   private readonly fns: Record<string, MapFn | GradFn | SumFn>;
 
-  constructor(exports: KernelExports) {
-    this.name = exports.isSimdBuild() ? 'simd' : 'wasm';
-    this.memory = exports.memory;
+  // (Not named `exports`: in the CommonJS build that name is the module's own exports object.)
+  constructor(ex: KernelExports) {
+    this.name = ex.isSimdBuild() ? 'simd' : 'wasm';
+    this.memory = ex.memory;
     const fns: Record<string, MapFn | GradFn | SumFn> = {};
     for (const k of Object.keys(kernels)) {
-      const f = exports[k];
+      const f = ex[k];
       if (typeof f !== 'function') throw new Error(`swish-wasm: the ${this.name} module has no kernel '${k}'`);
       fns[k] = f as MapFn;
     }
     this.fns = fns;
-    this.allocator = new Allocator(this.memory, exports.heapBase());
+    this.allocator = new Allocator(this.memory, ex.heapBase());
     this.scratch = [this.allocator.alloc(CHUNK * 4), this.allocator.alloc(CHUNK * 4)];
     this.userBase = this.scratch[1] + CHUNK * 4;
     this.heap = new Float32Array(this.memory.buffer);
@@ -137,6 +138,7 @@ export class WasmBackend implements BackendImpl {
   }
 
   /** @internal */ release(ptr: number): void { this.allocator.release(ptr); }
+  /** @internal */ buffer(): ArrayBuffer { return this.memory.buffer; }
   /** @internal */ viewAt(ptr: number, n: number): Float32Array {
     return new Float32Array(this.memory.buffer, ptr, n);
   }
@@ -162,8 +164,8 @@ class WasmArray implements WasmFloat32Array {
   get array(): Float32Array {
     const owner = this.#owner;
     if (owner === null) throw new TypeError('WasmFloat32Array has been freed');
-    // A view whose buffer was detached by memory growth has length 0: make a new one.
-    if (this.#view.length !== this.length) this.#view = owner.viewAt(this.ptr, this.length);
+    // Memory growth detaches the old buffer: make a view of the current one.
+    if (this.#view.buffer !== owner.buffer()) this.#view = owner.viewAt(this.ptr, this.length);
     return this.#view;
   }
 

@@ -1,0 +1,238 @@
+// The built package (npm run build: dist/esm, dist/cjs, dist/*.wasm), loaded by its own name
+// from inside the repo as a user would load it: `import` gives dist/esm, `require` dist/cjs.
+// Both must select the SIMD backend in Node and give the same bits. Expected values come from
+// the registry's float64 references.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { kernels, kernelNames, type KernelName } from '../src/registry.js';
+import { sumReference, uniform, withinBound } from './helpers.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+type Api = typeof import('../src/index.js');
+type Backend = 'simd' | 'wasm' | 'js';
+
+const loaders: [string, () => Promise<Api>][] = [
+  ['esm', async () => (await import('swish-wasm')) as unknown as Api],
+  ['cjs', async () => require('swish-wasm') as Api],
+];
+
+const wasmBytes = (build: 'simd' | 'scalar') => new Uint8Array(readFileSync(join(root, 'dist', `swish-${build}.wasm`)));
+
+const readsY = (k: KernelName) => kernels[k].shape !== 'map' && (kernels[k] as { reads?: string }).reads === 'y';
+const N = 1029;
+const X = uniform(N, -20, 20, 1);
+const Y = uniform(N, 0, 1, 2);
+const DY = uniform(N, -2, 2, 3);
+
+/** Every kernel of the registry through the given API, default parameters. */
+function runAll(S: Api): Record<string, Float32Array | number> {
+  const res: Record<string, Float32Array | number> = {};
+  for (const k of kernelNames) {
+    const a = readsY(k) ? Y : X;
+    const fn = (S as any)[k];
+    res[k] = kernels[k].shape === 'map' ? fn(a) : fn(a, DY);
+  }
+  return res;
+}
+
+/** Checks runAll's results against the float64 references within backend b's bounds. */
+function expectCorrect(res: Record<string, Float32Array | number>, b: Backend): void {
+  for (const k of kernelNames) {
+    const kr = kernels[k];
+    const a = readsY(k) ? Y : X;
+    const p = kr.params.map((q) => Math.fround(q.default));
+    if (kr.shape === 'sum') {
+      const { ref, mag } = sumReference(k, a, DY, p);
+      expect(Math.abs((res[k] as number) - ref), k).toBeLessThanOrEqual((kr.bound.relSum ?? 0) * mag);
+      continue;
+    }
+    const got = res[k] as Float32Array;
+    expect(got.length).toBe(N);
+    let bad = 0;
+    let first = '';
+    for (let i = 0; i < N; i++) {
+      const ref = kr.shape === 'map' ? kr.reference(a[i], p) : kr.reference(a[i], DY[i], p);
+      if (!withinBound(k, b, got[i], ref, DY[i]) && !bad++) first = `${k}(${a[i]}) = ${got[i]}, reference ${ref}`;
+    }
+    expect(bad, `${b}: ${first}`).toBe(0);
+  }
+}
+
+const bits = (v: Float32Array | number) =>
+  typeof v === 'number' ? Array.from(new Uint32Array(new Float64Array([v]).buffer)) : Array.from(new Uint32Array(v.buffer, v.byteOffset, v.length));
+
+describe('package.json', () => {
+  test('every path in exports, main, module and types exists in the build', () => {
+    const paths: string[] = [];
+    const walk = (v: unknown) => {
+      if (typeof v === 'string') paths.push(v);
+      else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+    };
+    walk(pkg.exports);
+    for (const f of ['main', 'module', 'types']) if (pkg[f]) paths.push(pkg[f]);
+    expect(paths.length).toBeGreaterThan(0);
+    for (const p of paths) expect(existsSync(join(root, p)), p).toBe(true);
+  });
+
+  test('the exports types paths exist in dist and declare the public API', () => {
+    const types = [pkg.exports['.'].import.types, pkg.exports['.'].require.types];
+    expect(types).toEqual(['./dist/esm/index.d.ts', './dist/cjs/index.d.ts']);
+    for (const t of types) {
+      const text = readFileSync(join(root, t), 'utf8');
+      for (const name of [...kernelNames, 'silu', 'siluBackward', 'init', 'initSync', 'allocate', 'setBackend']) {
+        expect(text, `${t} declares ${name}`).toMatch(new RegExp(`\\b${name}\\b`));
+      }
+    }
+  });
+
+  test('dist/cjs is marked CommonJS (the package root is "type": "module")', () => {
+    expect(pkg.type).toBe('module');
+    expect(JSON.parse(readFileSync(join(root, 'dist/cjs/package.json'), 'utf8')).type).toBe('commonjs');
+  });
+
+  test('the wasm files in exports are the builds', () => {
+    for (const b of ['simd', 'scalar'] as const) {
+      const viaExports = require.resolve(`swish-wasm/swish-${b}.wasm`);
+      expect(viaExports).toBe(join(root, 'dist', `swish-${b}.wasm`));
+      expect(WebAssembly.validate(wasmBytes(b))).toBe(true);
+    }
+  });
+});
+
+describe('resolution by Node itself (child processes, no test-runner resolver)', () => {
+  const node = (args: string[]) => execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8' }).trim();
+  // Prints the resolved file, the backend init() picks, and swish/sigmoid of a few points as bits.
+  const body = `
+    const x = new Float32Array([-3, -0.5, 0, 0.25, 2, 17]);
+    const b = await S.init();
+    const hex = (a) => Array.from(new Uint32Array(a.buffer)).map((v) => v.toString(16));
+    console.log(JSON.stringify({ b, swish: hex(S.swish(x)), sigmoid: hex(S.sigmoid(x)), silu: hex(S.silu(x)) }));`;
+  let esm: any;
+  let cjs: any;
+
+  beforeAll(() => {
+    esm = JSON.parse(node(['--input-type=module', '-e', `import * as S from 'swish-wasm'; ${body}`]));
+    cjs = JSON.parse(node(['-e', `const S = require('swish-wasm'); (async () => { ${body} })().catch((e) => { console.error(e); process.exit(1); });`]));
+  });
+
+  test("import resolves to dist/esm and require to dist/cjs", () => {
+    expect(node(['--input-type=module', '-e', "console.log(import.meta.resolve('swish-wasm'))"])).toBe(
+      'file://' + join(root, 'dist/esm/index.js'));
+    expect(node(['-e', "console.log(require.resolve('swish-wasm'))"])).toBe(join(root, 'dist/cjs/index.js'));
+  });
+
+  test.each(['esm', 'cjs'])('%s: init() resolves to simd in Node', (f) => {
+    expect((f === 'esm' ? esm : cjs).b).toBe('simd');
+  });
+
+  test.each(['esm', 'cjs'])('%s: swish and sigmoid are correct', (f) => {
+    const r = f === 'esm' ? esm : cjs;
+    const x = [-3, -0.5, 0, 0.25, 2, 17];
+    const fromHex = (h: string[]) => new Float32Array(new Uint32Array(h.map((s) => parseInt(s, 16))).buffer);
+    const sw = fromHex(r.swish);
+    const sg = fromHex(r.sigmoid);
+    for (let i = 0; i < x.length; i++) {
+      expect(withinBound('swish', r.b, sw[i], kernels.swish.reference(x[i], [1])), `swish(${x[i]}) = ${sw[i]}`).toBe(true);
+      expect(withinBound('sigmoid', r.b, sg[i], kernels.sigmoid.reference(x[i])), `sigmoid(${x[i]}) = ${sg[i]}`).toBe(true);
+    }
+    expect(r.silu).toEqual(r.swish);
+  });
+
+  test('the CJS and ESM builds give bit-identical results', () => {
+    expect(cjs).toEqual(esm);
+  });
+});
+
+describe.each(loaders)('%s build, loaded by name in this process', (_f, load) => {
+  let S: Api;
+  beforeAll(async () => {
+    S = await load();
+  });
+
+  test('init() resolves to simd, and every backend is then available', async () => {
+    expect(await S.init()).toBe('simd');
+    expect(S.backend()).toBe('simd');
+    expect(S.availableBackends()).toEqual(['simd', 'wasm', 'js']);
+  });
+
+  test('swish and sigmoid (and every other kernel) are correct on every backend', async () => {
+    await S.init();
+    const x = new Float32Array([-3, -0.5, 0, 0.25, 2, 17]);
+    const sw = S.swish(x);
+    const sg = S.sigmoid(x);
+    for (let i = 0; i < x.length; i++) {
+      expect(withinBound('swish', 'simd', sw[i], kernels.swish.reference(x[i], [1]))).toBe(true);
+      expect(withinBound('sigmoid', 'simd', sg[i], kernels.sigmoid.reference(x[i]))).toBe(true);
+    }
+    for (const b of ['simd', 'wasm', 'js'] as const) {
+      S.setBackend(b);
+      expectCorrect(runAll(S), b);
+    }
+    S.setBackend('simd');
+  });
+
+  test('init(precompiled module): swish-scalar.wasm selects wasm, swish-simd.wasm selects simd', async () => {
+    expect(await S.init(new WebAssembly.Module(wasmBytes('scalar')))).toBe('wasm');
+    expect(S.backend()).toBe('wasm');
+    expectCorrect(runAll(S), 'wasm');
+    expect(await S.init(new WebAssembly.Module(wasmBytes('simd')))).toBe('simd');
+    expect(S.backend()).toBe('simd');
+    expectCorrect(runAll(S), 'simd');
+  });
+
+  test('init(bytes) works for both builds', async () => {
+    expect(await S.init(wasmBytes('scalar'))).toBe('wasm');
+    expectCorrect(runAll(S), 'wasm');
+    expect(await S.init(wasmBytes('simd').buffer)).toBe('simd');
+    expectCorrect(runAll(S), 'simd');
+  });
+
+  test('initSync() and initSync(module) work', () => {
+    expect(S.initSync()).toBe('simd');
+    expectCorrect(runAll(S), 'simd');
+    expect(S.initSync(new WebAssembly.Module(wasmBytes('scalar')))).toBe('wasm');
+    expectCorrect(runAll(S), 'wasm');
+    expect(S.initSync(wasmBytes('simd'))).toBe('simd');
+    expectCorrect(runAll(S), 'simd');
+  });
+
+  test('init(Response) works with content-type application/wasm', async () => {
+    const res = (b: 'simd' | 'scalar') => new Response(wasmBytes(b), { headers: { 'content-type': 'application/wasm' } });
+    expect(await S.init(res('scalar'))).toBe('wasm');
+    expectCorrect(runAll(S), 'wasm');
+    expect(await S.init(res('simd'))).toBe('simd');
+    expectCorrect(runAll(S), 'simd');
+  });
+
+  test("init('nonsense') rejects with TypeError and keeps the backend", async () => {
+    await S.init();
+    for (const bad of ['nonsense', 42, {}, null]) {
+      await expect(S.init(bad as any), String(bad)).rejects.toBeInstanceOf(TypeError);
+      expect(() => S.initSync(bad as any), String(bad)).toThrow(TypeError);
+    }
+    expect(() => S.initSync(new Response(wasmBytes('simd')) as any)).toThrow(TypeError);
+    expect(S.backend()).toBe('simd');
+    expectCorrect(runAll(S), 'simd');
+  });
+});
+
+describe('the CJS and ESM builds give bit-identical results', () => {
+  test.each(['simd', 'wasm', 'js'] as const)('on the %s backend, for every kernel', async (b) => {
+    const [esm, cjs] = await Promise.all(loaders.map(([, load]) => load()));
+    const results = [];
+    for (const S of [esm, cjs]) {
+      await S.init();
+      S.setBackend(b);
+      results.push(runAll(S));
+    }
+    for (const k of kernelNames) expect(bits(results[1][k]), k).toEqual(bits(results[0][k]));
+    expect(esm.init).not.toBe(cjs.init); // really two separate builds
+  });
+});

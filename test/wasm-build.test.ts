@@ -1,0 +1,167 @@
+// The two WebAssembly builds, checked with an independent tool (wabt): the scalar build is
+// plain WebAssembly 1.0 (no SIMD, and none of the other post-MVP features asconfig.json turns
+// off), the SIMD build really needs SIMD, neither imports anything, and both export every
+// kernel of the registry with the signature of its shape.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import wabtInit from 'wabt';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { kernels, kernelNames } from '../src/registry.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// A fresh Uint8Array: wabt reads a Node Buffer's whole underlying ArrayBuffer (Buffers can be
+// views into a shared pool), which fails to parse.
+const read = (rel: string) => new Uint8Array(readFileSync(join(root, rel)));
+
+const BUILDS = {
+  simd: 'build/swish-simd.wasm',
+  scalar: 'build/swish-scalar.wasm',
+} as const;
+
+/** Every post-MVP feature wabt knows, off: what a WebAssembly 1.0 engine accepts. */
+const MVP = {
+  simd: false,
+  relaxed_simd: false,
+  bulk_memory: false,
+  sign_extension: false,
+  sat_float_to_int: false,
+  mutable_globals: false,
+  multi_value: false,
+  reference_types: false,
+  exceptions: false,
+  threads: false,
+  tail_call: false,
+  function_references: false,
+  gc: false,
+  memory64: false,
+  extended_const: false,
+};
+
+type Wabt = Awaited<ReturnType<typeof wabtInit>>;
+let wabt: Wabt;
+
+beforeAll(async () => {
+  wabt = await wabtInit();
+});
+
+/** Reads and validates with the given features; returns the text format, or throws. */
+function validate(bytes: Uint8Array, features: Record<string, boolean>): string {
+  const m = wabt.readWasm(bytes, { readDebugNames: true, ...features });
+  try {
+    m.validate();
+    return m.toText({});
+  } finally {
+    m.destroy();
+  }
+}
+
+const SIMD_TEXT = /\bv128\b|\b[if](8x16|16x8|32x4|64x2)\./;
+
+describe('scalar build', () => {
+  const bytes = read(BUILDS.scalar);
+
+  test('reads and validates with SIMD disabled', () => {
+    expect(() => validate(bytes, { simd: false })).not.toThrow();
+  });
+
+  test('its disassembly has no v128, f32x4, i32x4 or other SIMD instruction', () => {
+    const text = validate(bytes, { simd: false });
+    expect(text).toMatch(/\(func/); // it is a real disassembly
+    expect(text).not.toMatch(/v128/);
+    expect(text).not.toMatch(/f32x4/);
+    expect(text).not.toMatch(/i32x4/);
+    expect(text).not.toMatch(SIMD_TEXT);
+  });
+
+  test('validates with every post-MVP feature disabled (asconfig.json disables them for this target)', () => {
+    expect(() => validate(bytes, MVP)).not.toThrow();
+  });
+
+  test('compiles in this engine', () => {
+    expect(WebAssembly.validate(bytes)).toBe(true);
+  });
+});
+
+describe('SIMD build', () => {
+  const bytes = read(BUILDS.simd);
+
+  test('fails to read or validate with SIMD disabled', () => {
+    expect(() => validate(bytes, { simd: false })).toThrow();
+  });
+
+  test('reads and validates with SIMD enabled, and uses SIMD instructions', () => {
+    const text = validate(bytes, { simd: true });
+    expect(text).toMatch(/v128/);
+    expect(text).toMatch(/f32x4\./);
+  });
+
+  test('uses no relaxed SIMD (whose results may differ between engines) and no threads, exceptions, GC or memory64', () => {
+    // Fixed-width SIMD plus the features every SIMD engine also has (bulk memory, sign
+    // extension, saturating conversions, mutable globals, multi-value, reference types).
+    const widelyShipped = { simd: true, bulk_memory: true, sign_extension: true, sat_float_to_int: true, mutable_globals: true, multi_value: true, reference_types: true };
+    expect(() => validate(bytes, { ...MVP, ...widelyShipped })).not.toThrow();
+  });
+
+  test('compiles in this engine', () => {
+    expect(WebAssembly.validate(bytes)).toBe(true);
+  });
+});
+
+describe.each(Object.entries(BUILDS))('%s build (%s)', (name, path) => {
+  const bytes = read(path);
+  const mod = new WebAssembly.Module(bytes);
+
+  test('has no imports', () => {
+    expect(WebAssembly.Module.imports(mod)).toEqual([]);
+  });
+
+  test('exports every registry kernel, memory, heapBase and isSimdBuild', () => {
+    const exports = new Map(WebAssembly.Module.exports(mod).map((e) => [e.name, e.kind]));
+    for (const k of kernelNames) expect(exports.get(k), `export ${k}`).toBe('function');
+    expect(exports.get('memory')).toBe('memory');
+    expect(exports.get('heapBase')).toBe('function');
+    expect(exports.get('isSimdBuild')).toBe('function');
+  });
+
+  test('each kernel export has the signature of its shape', () => {
+    // (export "name" (func N)) and (func (;N;) (type T) (param ...) (result ...)) in the text.
+    const text = validate(bytes, { simd: true });
+    const funcIndex = new Map<string, string>();
+    for (const m of text.matchAll(/\(export "([^"]+)" \(func (\d+)\)\)/g)) funcIndex.set(m[1], m[2]);
+    const sig = new Map<string, string>();
+    for (const m of text.matchAll(/\(func (?:\$\S+ )?\(;(\d+);\) \(type \d+\)((?: \((?:param|result)[^()]*\))*)/g)) {
+      sig.set(m[1], m[2].trim());
+    }
+    const want = {
+      map: '(param i32 i32 i32 f32 f32)',
+      grad: '(param i32 i32 i32 i32 f32 f32)',
+      sum: '(param i32 i32 i32 f32 f32) (result f64)',
+    } as const;
+    for (const k of kernelNames) {
+      const idx = funcIndex.get(k);
+      expect(idx, `export ${k}`).toBeDefined();
+      expect(sig.get(idx!), k).toBe(want[kernels[k].shape]);
+    }
+    expect(sig.get(funcIndex.get('heapBase')!)).toBe('(result i32)');
+    expect(sig.get(funcIndex.get('isSimdBuild')!)).toBe('(result i32)');
+  });
+
+  test(`instantiates with no imports; isSimdBuild() is ${name === 'simd' ? 1 : 0}; heapBase() is 16-byte aligned and inside memory`, () => {
+    const inst = new WebAssembly.Instance(mod, {});
+    const ex = inst.exports as Record<string, any>;
+    expect(ex.isSimdBuild()).toBe(name === 'simd' ? 1 : 0);
+    const base = ex.heapBase();
+    expect(base % 16).toBe(0);
+    expect(base).toBeGreaterThan(0);
+    expect(base).toBeLessThanOrEqual((ex.memory as WebAssembly.Memory).buffer.byteLength);
+  });
+
+  test('the copies in dist/ and the base64 in src/generated/wasm.ts are this build', async () => {
+    const file = path.split('/').pop()!;
+    expect(Buffer.from(read(`dist/${file}`)).equals(Buffer.from(bytes))).toBe(true);
+    const gen = await import('../src/generated/wasm.js');
+    const b64 = name === 'simd' ? gen.simdWasmBase64 : gen.scalarWasmBase64;
+    expect(Buffer.from(b64, 'base64').equals(Buffer.from(bytes))).toBe(true);
+  });
+});
