@@ -89,7 +89,7 @@ const SIGN_V: usize = memory.data<u32>([0x80000000, 0x80000000, 0x80000000, 0x80
 const X_SQ_MAX_V: usize = memory.data<f32>([X_SQ_MAX, X_SQ_MAX, X_SQ_MAX, X_SQ_MAX], 16);
 
 /** One term of ∂L/∂β = Σ dy·x²·σ'(t): dy·x·(x·f·(1 − f)). Infinite x contributes 0 (β ≠ 0). */
-@final export class SwishBetaGradTerm {
+@final export class SwishBetaGrad {
   // @ts-ignore: decorator
   @inline s(x: f32, dy: f32, beta: f32, b: f32): f32 {
     const f = sigmoidNegAbs(clampAbs(beta * x));

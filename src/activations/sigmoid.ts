@@ -1,0 +1,55 @@
+// σ(x) = 1/(1+e^−x): the registry entry, the float64 references and the JS fallback.
+// WebAssembly element math: assembly/activations/sigmoid.ts.
+import { defineActivation, sigmoid64 } from '../kernel.js';
+
+/** σ(x) in float64 from e = e^−|x|, so neither sign overflows; rounded once when stored. */
+export function sigmoidJs(x: number): number {
+  const e = Math.exp(-Math.abs(x));
+  const f = e / (1 + e);
+  return x < 0 ? f : 1 - f;
+}
+
+function sigmoidBackwardJs(x: number, dy: number): number {
+  const e = Math.exp(-Math.abs(x));
+  return dy * ((e / (1 + e)) * (1 / (1 + e)));
+}
+
+export const sigmoid = defineActivation({
+  name: 'sigmoid',
+  doc: 'The logistic function: the gate of LSTMs and the output of binary classifiers.',
+  forward: 'sigmoid',
+  backward: 'sigmoidBackward',
+  backwardFromOutput: 'sigmoidBackwardFromOutput',
+  kernels: {
+    sigmoid: {
+      shape: 'map',
+      params: [],
+      formula: 'σ(x) = 1/(1+e^−x)',
+      notes: 'σ(+∞) = 1, σ(−∞) = 0, σ(NaN) = NaN, σ(±0) = 0.5.',
+      bound: { ulp: { simd: 2, wasm: 2, js: 1 } },
+      reference: (x) => sigmoid64(x),
+      js: (x, o, n) => { for (let i = 0; i < n; i++) o[i] = sigmoidJs(x[i]); },
+    },
+    sigmoidBackward: {
+      shape: 'grad',
+      reads: 'x',
+      params: [],
+      formula: 'dx = dy·σ(x)·(1−σ(x))',
+      notes: 'From the forward input x: accurate for every x.',
+      bound: { ulp: { simd: 4, wasm: 4, js: 1 }, absDy: 2 ** -23 },
+      reference: (x, dy) => dy * sigmoid64(x) * sigmoid64(-x),
+      js: (x, d, o, n) => { for (let i = 0; i < n; i++) o[i] = sigmoidBackwardJs(x[i], d[i]); },
+    },
+    sigmoidBackwardFromOutput: {
+      shape: 'grad',
+      reads: 'y',
+      domain: [0, 1],
+      params: [],
+      formula: 'dx = dy·y·(1−y), y = σ(x) kept from the forward pass',
+      notes: 'Cheaper, but once y has rounded to 1 (x ≳ 17) the result is 0, not the true tiny gradient.',
+      bound: { ulp: { simd: 4, wasm: 4, js: 1 }, absDy: 2 ** -23 },
+      reference: (y, dy) => dy * y * (1 - y),
+      js: (y, d, o, n) => { for (let i = 0; i < n; i++) o[i] = d[i] * (y[i] * (1 - y[i])); },
+    },
+  },
+});

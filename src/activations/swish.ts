@@ -1,0 +1,81 @@
+// swish(x) = x·σ(βx) (SiLU at β = 1): the registry entry, the float64 references and the JS
+// fallback. WebAssembly element math: assembly/activations/swish.ts.
+import { clampAbs, defineActivation, sigmoid64, Z_MAX } from '../kernel.js';
+
+const BETA = [{ name: 'beta', default: 1, doc: 'the slope β inside σ; trainable with swishBetaGrad' }] as const;
+
+/** t = fl(β·x): every f32 implementation forms that product first, and the contract uses it. */
+const swishT = (x: number, p: readonly number[]) => Math.fround(Math.fround(p[0]) * x);
+
+/** As assembly/activations/swish.ts: x² is formed from x clamped to ±2^60 so it stays finite. */
+const X_SQ_MAX = 2 ** 60;
+
+/** x·σ(t): x/(1+e^−t) for t ≥ 0, x·e^t/(1+e^t) below, and ±0 once e^t has underflowed. */
+function swishJs(x: number, beta: number): number {
+  const t = Math.fround(beta * x);
+  const e = Math.exp(-Math.abs(t));
+  if (!(t < 0)) return x / (1 + e);
+  return e === 0 ? (x < 0 ? -0 : 0) : (x * e) / (1 + e);
+}
+
+/** dy·s·(1 + t·(1 − s)), s = σ(t), with t clamped to ±Z_MAX inside the bracket as the kernels do. */
+function swishBackwardJs(x: number, dy: number, beta: number): number {
+  const t = Math.fround(beta * x);
+  const e = Math.exp(-Math.abs(t));
+  const lo = e / (1 + e); // σ(−|t|)
+  const hi = 1 / (1 + e); // σ(|t|)
+  const neg = t < 0;
+  return dy * ((neg ? lo : hi) * (1 + clampAbs(t, Z_MAX) * (neg ? hi : lo)));
+}
+
+function swishBetaGradTermJs(x: number, dy: number, beta: number): number {
+  const e = Math.exp(-Math.abs(Math.fround(beta * x)));
+  const xc = clampAbs(x, X_SQ_MAX);
+  return dy * xc * xc * ((e / (1 + e)) * (1 / (1 + e)));
+}
+
+export const swish = defineActivation({
+  name: 'swish',
+  doc: 'Swish (Ramachandran et al. 2017), x·σ(βx); SiLU when β = 1. Smooth, non-monotonic, unbounded above.',
+  forward: 'swish',
+  backward: 'swishBackward',
+  paramGrad: 'swishBetaGrad',
+  kernels: {
+    swish: {
+      shape: 'map',
+      params: BETA,
+      formula: 'swish(x) = x·σ(βx)',
+      notes: 'Against x·σ(fl(βx)). swish(+∞) = +∞, swish(−∞) = −0, swish(NaN) = NaN. β must be finite in f32.',
+      bound: { ulp: { simd: 3, wasm: 3, js: 1 } },
+      reference: (x, p) => x * sigmoid64(swishT(x, p)),
+      js: (x, o, n, a) => { for (let i = 0; i < n; i++) o[i] = swishJs(x[i], a); },
+    },
+    swishBackward: {
+      shape: 'grad',
+      reads: 'x',
+      params: BETA,
+      formula: 'dx = dy·(σ(βx) + βx·σ(βx)·(1−σ(βx)))',
+      notes: 'At βx = +∞ the gradient is dy; at βx = −∞ it is −0·dy. It has a root near βx = −1.2785.',
+      bound: { ulp: { simd: 4, wasm: 4, js: 1 }, absDy: 2 ** -23 },
+      reference: (x, dy, p) => {
+        const t = swishT(x, p);
+        const s = sigmoid64(t);
+        return dy * (s + t * s * sigmoid64(-t));
+      },
+      js: (x, d, o, n, a) => { for (let i = 0; i < n; i++) o[i] = swishBackwardJs(x[i], d[i], a); },
+    },
+    swishBetaGrad: {
+      shape: 'sum',
+      reads: 'x',
+      params: BETA,
+      formula: '∂L/∂β = Σ dy·x²·σ(βx)·(1−σ(βx))',
+      notes: 'Summed in float64. Infinite x contributes 0 (for β ≠ 0).',
+      bound: { ulp: { simd: 4, wasm: 4, js: 1 }, relSum: 2 ** -21 },
+      reference: (x, dy, p) => {
+        const t = swishT(x, p);
+        return dy * x * x * sigmoid64(t) * sigmoid64(-t);
+      },
+      js: (x, d, n, a) => { let s = 0; for (let i = 0; i < n; i++) s += swishBetaGradTermJs(x[i], d[i], a); return s; },
+    },
+  },
+});

@@ -1,0 +1,106 @@
+// What an activation's entry in the registry holds. Each activation is one file in
+// src/activations/ (this data and its JS fallback) and one in assembly/activations/ (its
+// WebAssembly element math); scripts/generate.mjs turns the entries into the module's exports,
+// the registry list and the public API wrappers, so nothing else is edited to add one.
+//
+// A kernel is one exported element-wise loop of the WebAssembly module, of one of three shapes:
+//   map   out[i] = f(x[i]; params)                      e.g. swish
+//   grad  out[i] = dy[i]·f'(input[i]; params)           e.g. swishBackward (input x or kept y)
+//   sum   Σ_i term(x[i], dy[i]; params), as a number    e.g. swishBetaGrad
+// Its WebAssembly op class is the kernel's name in PascalCase, in the activation's AssemblyScript
+// file; its JS fallback is the `js` loop beside it.
+//
+// `reference` is the float64 meaning of the kernel, written for clarity and range-safety rather
+// than speed, independently of the `js` loop; tests and the accuracy sweep compare against it.
+
+/** How far a kernel may be from its float64 reference, per backend. */
+export interface Bound {
+  /** Max error in units in the last place of the exact result. */
+  ulp: { simd: number; wasm: number; js: number };
+  /**
+   * Also accepted: |error| <= absDy·|dy| (gradients near a root of f', where a relative bound
+   * cannot hold).
+   */
+  absDy?: number;
+  /** For sums: |error| <= relSum·Σ|term|. */
+  relSum?: number;
+}
+
+export interface Param {
+  name: string;
+  default: number;
+  /** What it is, for the docs. */
+  doc?: string;
+}
+
+export type MapLoop = (x: Float32Array, out: Float32Array, n: number, a: number, b: number) => void;
+export type GradLoop = (v: Float32Array, dy: Float32Array, out: Float32Array, n: number, a: number, b: number) => void;
+export type SumLoop = (x: Float32Array, dy: Float32Array, n: number, a: number, b: number) => number;
+
+interface KernelBase {
+  params: readonly Param[];
+  bound: Bound;
+  /** The formula, for the docs and the API's JSDoc. */
+  formula: string;
+  /** Anything else a user must know (saturation, kinks, special values). */
+  notes?: string;
+}
+
+export interface MapKernel extends KernelBase {
+  shape: 'map';
+  /** float64 reference of out[i]. */
+  reference: (x: number, p: readonly number[]) => number;
+  /** The JS fallback: its own loop literal, so V8 inlines its element function (see backends/js.ts). */
+  js: MapLoop;
+}
+
+export interface GradKernel extends KernelBase {
+  shape: 'grad';
+  /** Whether the first input is the forward input x or the kept output y. */
+  reads: 'x' | 'y';
+  /** The inputs the kernel is meant for, when narrower than every float (a kept σ output lies in [0, 1]). */
+  domain?: readonly [number, number];
+  /** float64 reference of out[i]. */
+  reference: (v: number, dy: number, p: readonly number[]) => number;
+  js: GradLoop;
+}
+
+export interface SumKernel extends KernelBase {
+  shape: 'sum';
+  reads: 'x';
+  /** float64 reference of one term of the sum. */
+  reference: (x: number, dy: number, p: readonly number[]) => number;
+  js: SumLoop;
+}
+
+export type Kernel = MapKernel | GradKernel | SumKernel;
+export type Shape = Kernel['shape'];
+
+/** An activation as users see it: its kernels, and which is the forward, which the backward. */
+export interface ActivationSpec<K extends Record<string, Kernel> = Record<string, Kernel>> {
+  name: string;
+  /** One sentence for the docs. */
+  doc: string;
+  kernels: K;
+  forward: keyof K & string;
+  backward: keyof K & string;
+  backwardFromOutput?: keyof K & string;
+  /** The gradient of the first parameter, summed over the elements (a trainable parameter). */
+  paramGrad?: keyof K & string;
+}
+
+/** Checks an activation's entry at compile time while keeping its literal kernel names. */
+export function defineActivation<const K extends Record<string, Kernel>>(spec: ActivationSpec<K>): ActivationSpec<K> {
+  return spec;
+}
+
+/** σ(t) in float64 without overflow for either sign: shared by the references. */
+export function sigmoid64(t: number): number {
+  return t >= 0 ? 1 / (1 + Math.exp(-t)) : Math.exp(t) / (1 + Math.exp(t));
+}
+
+/** Clamps v to [−m, m]; NaN stays NaN. */
+export const clampAbs = (v: number, m: number): number => (v > m ? m : v < -m ? -m : v);
+
+/** As assembly/vmath.ts: beyond |t| = Z_MAX, σ(t) has saturated to 0 or 1 in f32. */
+export const Z_MAX = 109;
