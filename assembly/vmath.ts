@@ -62,7 +62,26 @@ export const ONE_V: usize = memory.data<f32>([1, 1, 1, 1], 16);
 export const Z_MAX_V: usize = memory.data<f32>([Z_MAX, Z_MAX, Z_MAX, Z_MAX], 16);
 export const EXP_UNSCALE_V: usize = memory.data<f32>([EXP_UNSCALE, EXP_UNSCALE, EXP_UNSCALE, EXP_UNSCALE], 16);
 
-/** E = e^-z · 2^32, z in [0, Z_MAX] (or NaN, which propagates). < 1 ULP. */
+/** e^r − 1 for |r| <= ~0.35, as r + r²·u(r): the polynomial both exponentials share. */
+// @ts-ignore: decorator
+@inline function expm1Reduced(r: f32): f32 {
+  let u = A5 * r + A4;
+  u = u * r + A3;
+  u = u * r + A2;
+  u = u * r + A1;
+  return (r * r) * u + r;
+}
+
+// @ts-ignore: decorator
+@inline function expm1ReducedV(r: v128): v128 {
+  let u = f32x4.add(f32x4.mul(v128.load(A5_V), r), v128.load(A4_V));
+  u = f32x4.add(f32x4.mul(u, r), v128.load(A3_V));
+  u = f32x4.add(f32x4.mul(u, r), v128.load(A2_V));
+  u = f32x4.add(f32x4.mul(u, r), v128.load(A1_V));
+  return f32x4.add(f32x4.mul(f32x4.mul(r, r), u), r);
+}
+
+/** E = e^-z · 2^32, z in [0, Z_MAX] (or NaN, which propagates). */
 // @ts-ignore: decorator
 @inline export function expNegScaled(z: f32): f32 {
   const t = MAGIC - z * LOG2E;
@@ -70,12 +89,7 @@ export const EXP_UNSCALE_V: usize = memory.data<f32>([EXP_UNSCALE, EXP_UNSCALE, 
   const n = t - MAGIC;
   let r = n * NEG_LN2_HI - z;
   r = r - n * LN2_LO;
-  let u = A5 * r + A4;
-  u = u * r + A3;
-  u = u * r + A2;
-  u = u * r + A1;
-  const v = (r * r) * u + r;
-  return s * v + s;
+  return s * expm1Reduced(r) + s;
 }
 
 /** Four lanes of expNegScaled, bit-identical to the scalar form. */
@@ -87,10 +101,81 @@ export const EXP_UNSCALE_V: usize = memory.data<f32>([EXP_UNSCALE, EXP_UNSCALE, 
   const n = f32x4.sub(t, magic);
   let r = f32x4.sub(f32x4.mul(n, v128.load(NEG_LN2_HI_V)), z);
   r = f32x4.sub(r, f32x4.mul(n, v128.load(LN2_LO_V)));
-  let u = f32x4.add(f32x4.mul(v128.load(A5_V), r), v128.load(A4_V));
-  u = f32x4.add(f32x4.mul(u, r), v128.load(A3_V));
-  u = f32x4.add(f32x4.mul(u, r), v128.load(A2_V));
-  u = f32x4.add(f32x4.mul(u, r), v128.load(A1_V));
-  const v = f32x4.add(f32x4.mul(f32x4.mul(r, r), u), r);
-  return f32x4.add(f32x4.mul(s, v), s);
+  return f32x4.add(f32x4.mul(s, expm1ReducedV(r)), s);
+}
+
+// e^-z − 1 for z in [0, EXPM1_Z_MAX]: the same reduction without the 2^32 (s = 2^n stays normal
+// since n >= -30), then s·(e^r − 1) + (s − 1). For |z| < ln2/2, n = 0 and the result is the
+// polynomial itself, so it keeps its relative accuracy as z → 0 where e^-z − 1 would cancel.
+// Beyond EXPM1_Z_MAX = 20 the exact value rounds to −1 in f32; callers clamp z there.
+
+// @ts-ignore: decorator
+@inline export const EXPM1_Z_MAX: f32 = 20.0;
+// @ts-ignore: decorator
+@inline const MAGIC0: f32 = reinterpret<f32>(0x4B40007F); // 1.5·2^23 + 127
+const MAGIC0_V: usize = memory.data<f32>([MAGIC0, MAGIC0, MAGIC0, MAGIC0], 16);
+export const EXPM1_Z_MAX_V: usize = memory.data<f32>([EXPM1_Z_MAX, EXPM1_Z_MAX, EXPM1_Z_MAX, EXPM1_Z_MAX], 16);
+
+/** e^-z − 1, z in [0, EXPM1_Z_MAX] (NaN propagates). */
+// @ts-ignore: decorator
+@inline export function expm1Neg(z: f32): f32 {
+  const t = MAGIC0 - z * LOG2E;
+  const s = reinterpret<f32>(reinterpret<i32>(t) << 23);
+  const n = t - MAGIC0;
+  let r = n * NEG_LN2_HI - z;
+  r = r - n * LN2_LO;
+  return s * expm1Reduced(r) + (s - 1);
+}
+
+/** Four lanes of expm1Neg, bit-identical to the scalar form. */
+// @ts-ignore: decorator
+@inline export function expm1NegV(z: v128): v128 {
+  const magic = v128.load(MAGIC0_V);
+  const t = f32x4.sub(magic, f32x4.mul(z, v128.load(LOG2E_V)));
+  const s = i32x4.shl(t, 23);
+  const n = f32x4.sub(t, magic);
+  let r = f32x4.sub(f32x4.mul(n, v128.load(NEG_LN2_HI_V)), z);
+  r = f32x4.sub(r, f32x4.mul(n, v128.load(LN2_LO_V)));
+  return f32x4.add(f32x4.mul(s, expm1ReducedV(r)), f32x4.sub(s, v128.load(ONE_V)));
+}
+
+// log(1 + u) for u in [0, 1]: with s = u/(2 + u) in [0, 1/3], log(1 + u) = 2·atanh(s)
+// = 2s + s³·Q(s²), Q of degree 3 fitted for relative error (scripts/fit-log1p.py: 0.72·2^-24
+// with f32 coefficients). The s³ term is at most 4% of the result, so Q's own rounding hardly
+// shows; the error is mostly s's two roundings. Used by softplus: log(1 + e^-|t|).
+
+// @ts-ignore: decorator
+@inline const L1: f32 = reinterpret<f32>(0x3F2AAAAA); // 0.666666627
+// @ts-ignore: decorator
+@inline const L2: f32 = reinterpret<f32>(0x3ECCCE86); // 0.400013149
+// @ts-ignore: decorator
+@inline const L3: f32 = reinterpret<f32>(0x3E9158FA); // 0.283881962
+// @ts-ignore: decorator
+@inline const L4: f32 = reinterpret<f32>(0x3E851B3B); // 0.259973377
+const L1_V: usize = memory.data<f32>([L1, L1, L1, L1], 16);
+const L2_V: usize = memory.data<f32>([L2, L2, L2, L2], 16);
+const L3_V: usize = memory.data<f32>([L3, L3, L3, L3], 16);
+const L4_V: usize = memory.data<f32>([L4, L4, L4, L4], 16);
+const TWO_V: usize = memory.data<f32>([2, 2, 2, 2], 16);
+
+/** log(1 + u), u in [0, 1] (NaN propagates). */
+// @ts-ignore: decorator
+@inline export function log1pUnit(u: f32): f32 {
+  const s = u / (u + 2);
+  const w = s * s;
+  let q = L4 * w + L3;
+  q = q * w + L2;
+  q = q * w + L1;
+  return (s + s) + (s * w) * q;
+}
+
+/** Four lanes of log1pUnit, bit-identical to the scalar form. */
+// @ts-ignore: decorator
+@inline export function log1pUnitV(u: v128): v128 {
+  const s = f32x4.div(u, f32x4.add(u, v128.load(TWO_V)));
+  const w = f32x4.mul(s, s);
+  let q = f32x4.add(f32x4.mul(v128.load(L4_V), w), v128.load(L3_V));
+  q = f32x4.add(f32x4.mul(q, w), v128.load(L2_V));
+  q = f32x4.add(f32x4.mul(q, w), v128.load(L1_V));
+  return f32x4.add(f32x4.add(s, s), f32x4.mul(f32x4.mul(s, w), q));
 }

@@ -31,6 +31,8 @@ export interface Param {
   default: number;
   /** What it is, for the docs. */
   doc?: string;
+  /** Only values > 0 make sense (e.g. softplus's β): others are a RangeError. */
+  positive?: boolean;
 }
 
 export type MapLoop = (x: Float32Array, out: Float32Array, n: number, a: number, b: number) => void;
@@ -44,6 +46,11 @@ interface KernelBase {
   formula: string;
   /** Anything else a user must know (saturation, kinks, special values). */
   notes?: string;
+  /**
+   * Exact results the README promises, the same in every backend, at the default parameters
+   * (gradients with dy = 1): [input, result]. Compared with Object.is, so −0 is not 0.
+   */
+  exact?: readonly (readonly [number, number])[];
 }
 
 export interface MapKernel extends KernelBase {
@@ -87,6 +94,12 @@ export interface ActivationSpec<K extends Record<string, Kernel> = Record<string
   backwardFromOutput?: keyof K & string;
   /** The gradient of the first parameter, summed over the elements (a trainable parameter). */
   paramGrad?: keyof K & string;
+  /**
+   * Inputs where the forward is not differentiable (ReLU at 0, hard functions at their corners,
+   * a switch to a linear branch), for the given parameters: the backward there is a documented
+   * one-sided value, and finite-difference checks leave these points out.
+   */
+  kinks?: (p: readonly number[]) => readonly number[];
 }
 
 /** Checks an activation's entry at compile time while keeping its literal kernel names. */

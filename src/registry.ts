@@ -20,6 +20,8 @@ export interface Activation {
   backward: KernelName;
   backwardFromOutput?: KernelName;
   paramGrad?: KernelName;
+  /** Where the forward has a kink, for the given parameters (see ActivationSpec.kinks). */
+  kinks?: (p: readonly number[]) => readonly number[];
 }
 
 export const activations: readonly Activation[] = (activationSpecs as unknown as readonly ActivationSpec[]).map((s) => ({
@@ -29,4 +31,5 @@ export const activations: readonly Activation[] = (activationSpecs as unknown as
   backward: s.backward as KernelName,
   ...(s.backwardFromOutput ? { backwardFromOutput: s.backwardFromOutput as KernelName } : {}),
   ...(s.paramGrad ? { paramGrad: s.paramGrad as KernelName } : {}),
+  ...(s.kinks ? { kinks: s.kinks } : {}),
 }));

@@ -1,7 +1,7 @@
 // The three wrappers every public kernel function is made of (src/generated/api.ts): they check
 // the arguments, fill in parameter defaults and dispatch to the current backend. Nothing is
 // written before every check has passed.
-import { kernels, type KernelName } from './registry.js';
+import { kernels, type KernelName, type Param } from './registry.js';
 import { currentBackend } from './backends/select.js';
 import { f32Param, float32Array, noPartialOverlap, outArray, sameLength } from './validate.js';
 
@@ -9,11 +9,11 @@ type Out = Float32Array | null | undefined;
 
 /** The kernel's parameters as f32 values, defaults filled in, each checked. */
 function params(k: KernelName, given: readonly unknown[]): [number, number] {
-  const spec = kernels[k].params;
+  const spec: readonly Param[] = kernels[k].params;
   const p: [number, number] = [0, 0];
   for (let i = 0; i < spec.length; i++) {
     const v = given[i] === undefined ? spec[i].default : given[i];
-    p[i] = f32Param(v, spec[i].name);
+    p[i] = f32Param(v, spec[i].name, spec[i].positive === true);
   }
   return p;
 }

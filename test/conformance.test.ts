@@ -3,16 +3,23 @@
 // differences of them, and from the special-value table in the README.
 import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import * as S from '../src/index.js';
-import { activations, kernels, kernelNames, sigmoid64, type KernelName } from '../src/registry.js';
-import { BACKENDS, SPECIALS, sumReference, uniform, withinBound } from './helpers.js';
+import { activations, kernels, kernelNames, type KernelName } from '../src/registry.js';
+import { BACKENDS, SPECIALS, activationOf, inputFor, sumReference, uniform, withinBound } from './helpers.js';
 
 const LENGTHS = [...Array.from({ length: 34 }, (_, i) => i), ...Array.from({ length: 11 }, (_, i) => 1020 + i)];
 
-/** Parameter sets to try: the defaults (omitted), and each parameter at a few other values. */
+/** Parameter sets to try: the defaults (omitted), and each parameter in turn at a few other
+ * values (positive ones only where the parameter must be positive). */
 function paramSets(k: KernelName): (number[] | undefined)[] {
   const spec = kernels[k].params;
-  if (spec.length === 0) return [undefined];
-  return [undefined, ...[0.5, 1.702, -1.25, 3].map((v) => spec.map((p, i) => (i === 0 ? v : p.default)))];
+  const sets: (number[] | undefined)[] = [undefined];
+  spec.forEach((q, j) => {
+    for (const v of [0.5, 1.702, -1.25, 3]) {
+      if (q.positive && v <= 0) continue;
+      sets.push(spec.map((p, i) => (i === j ? v : p.default)));
+    }
+  });
+  return sets;
 }
 
 const f32s = (p: number[] | undefined, k: KernelName) =>
@@ -28,11 +35,9 @@ function call(k: KernelName, a: Float32Array, dy: Float32Array, out: Float32Arra
   return fn(a, dy, ...extra);
 }
 
-const readsY = (k: KernelName) => kernels[k].shape !== 'map' && (kernels[k] as { reads?: string }).reads === 'y';
-
-/** Inputs of the right domain: kept outputs y lie in [0, 1]; everything else in [−20, 20]. */
+/** Random inputs for kernel k: x in [−20, 20], or for a kernel that reads a kept output, f(x). */
 function input(k: KernelName, n: number, seed: number): Float32Array {
-  return readsY(k) ? uniform(n, 0, 1, seed) : uniform(n, -20, 20, seed);
+  return inputFor(k, uniform(n, -20, 20, seed));
 }
 
 function expectWithin(k: KernelName, backend: S.Backend, a: Float32Array, dy: Float32Array, got: Float32Array, p: number[]) {
@@ -129,8 +134,8 @@ describe.each(BACKENDS)('%s backend', (backend) => {
 
     test('special and extreme values against the reference', () => {
       if (kr.shape === 'sum') return; // its special values are in the table test below
-      const inputs = readsY(k) ? SPECIALS.map((v) => Math.fround(sigmoid64(v))) : SPECIALS;
-      const a = new Float32Array(inputs);
+      const a = inputFor(k, SPECIALS);
+      const inputs = Array.from(a);
       const got = call(k, a, new Float32Array(a.length).fill(1), undefined);
       for (let i = 0; i < a.length; i++) {
         if (!Number.isFinite(inputs[i])) continue; // ±∞, NaN: exact table below
@@ -140,17 +145,13 @@ describe.each(BACKENDS)('%s backend', (backend) => {
     });
   });
 
-  // The values the README promises, exactly (Object.is: −0 is not 0).
-  const EXACT: [KernelName, number, number][] = [
-    ['sigmoid', Infinity, 1], ['sigmoid', -Infinity, 0], ['sigmoid', NaN, NaN], ['sigmoid', -0, 0.5], ['sigmoid', 0, 0.5],
-    ['swish', Infinity, Infinity], ['swish', -Infinity, -0], ['swish', NaN, NaN], ['swish', 0, 0], ['swish', -0, -0],
-    ['sigmoidBackward', Infinity, 0], ['sigmoidBackward', -Infinity, 0], ['sigmoidBackward', NaN, NaN], ['sigmoidBackward', 0, 0.25],
-    ['sigmoidBackwardFromOutput', 0, 0], ['sigmoidBackwardFromOutput', 1, 0], ['sigmoidBackwardFromOutput', 0.5, 0.25],
-    ['swishBackward', Infinity, 1], ['swishBackward', -Infinity, -0], ['swishBackward', NaN, NaN], ['swishBackward', 0, 0.5],
-  ];
+  // The values the README promises, exactly (Object.is: −0 is not 0), from each entry's `exact`.
+  const EXACT = kernelNames.flatMap((k) => (kernels[k].exact ?? []).map(([x, want]) => [k, x, want] as const));
+  test('every activation promises exact special values', () => {
+    for (const a of activations) expect(kernels[a.forward].exact?.length, a.name).toBeGreaterThan(0);
+  });
   test.each(EXACT)('%s(%s) is exactly %s (dy = 1)', (k, x, want) => {
-    const a = new Float32Array([x]);
-    const got = call(k, a, new Float32Array([1]), undefined)[0];
+    const got = call(k, new Float32Array([x]), new Float32Array([1]), undefined)[0];
     expect(Object.is(got, want), `got ${got}`).toBe(true);
   });
 
@@ -178,7 +179,7 @@ describe.each(BACKENDS)('%s backend', (backend) => {
     const fwd = kernels[act.forward];
     const bwd = kernels[act.backward];
     const h = 2 ** -14;
-    const betas = fwd.params.length ? [1, 0.5, 2, -1] : [undefined];
+    const betas = fwd.params.length ? [1, 0.5, 2, -1].filter((v) => v > 0 || !fwd.params[0].positive) : [undefined];
 
     test.each(betas)('backward matches central differences of the forward (param %s)', (beta) => {
       if (fwd.shape !== 'map') throw new Error('forward must be a map kernel');
@@ -186,12 +187,15 @@ describe.each(BACKENDS)('%s backend', (backend) => {
       const x = uniform(1029, -20, 20, 42).map((v) => Math.round(v * 256) / 256);
       const dy = new Float32Array(x.length).fill(1);
       const got = call(act.backward, x, dy, undefined, beta === undefined ? undefined : p);
+      const full = fwd.params.map((q, i) => (i === 0 && beta !== undefined ? beta : q.default));
+      const kinks = act.kinks?.(full) ?? [];
       for (let i = 0; i < x.length; i++) {
-        const fd = (fwd.reference(x[i] + h, p) - fwd.reference(x[i] - h, p)) / (2 * h);
+        if (kinks.some((c) => Math.abs(x[i] - c) <= 2 * h)) continue; // one-sided there, by definition
+        const fd = (fwd.reference(x[i] + h, full) - fwd.reference(x[i] - h, full)) / (2 * h);
         expect(Math.abs(got[i] - fd), `${act.backward}(${x[i]}) = ${got[i]}, finite difference ${fd}`)
           .toBeLessThanOrEqual(2 ** -18 * Math.abs(fd) + 2 ** -20);
         // The analytic reference itself agrees with the finite difference.
-        expect(Math.abs(bwd.reference(x[i], 1, p) - fd)).toBeLessThanOrEqual(1e-8 * Math.abs(fd) + 1e-8);
+        expect(Math.abs(bwd.reference(x[i], 1, full) - fd)).toBeLessThanOrEqual(1e-8 * Math.abs(fd) + 1e-8);
       }
     });
 
@@ -218,7 +222,7 @@ describe('backends agree with each other', () => {
   const dy = uniform(4099, -2, 2, 12);
   const run = (b: S.Backend, k: KernelName, p?: number[]) => {
     S.setBackend(b);
-    return call(k, readsY(k) ? x.map((v) => Math.fround(sigmoid64(v))) : x, dy, undefined, p);
+    return call(k, inputFor(k, x), dy, undefined, p);
   };
 
   test.each(kernelNames.filter((k) => kernels[k].shape !== 'sum'))(

@@ -1,6 +1,6 @@
 // Shared by the test files: error measurement against float64 references, seeded random data.
 import type { Backend } from '../src/index.js';
-import { kernels, type KernelName } from '../src/registry.js';
+import { activations, kernels, type Activation, type KernelName } from '../src/registry.js';
 
 export const BACKENDS: Backend[] = ['simd', 'wasm', 'js'];
 export { ulpError, withinBound, MIN_NORMAL } from '../src/accuracy.js';
@@ -42,4 +42,28 @@ export function sumReference(k: KernelName, a: ArrayLike<number>, dy: ArrayLike<
     mag += Math.abs(t);
   }
   return { ref, mag };
+}
+
+/** The activation a kernel belongs to. */
+export function activationOf(k: KernelName): Activation {
+  const a = activations.find((s) => [s.forward, s.backward, s.backwardFromOutput, s.paramGrad].includes(k));
+  if (!a) throw new Error(`${k} belongs to no activation`);
+  return a;
+}
+
+export const defaultParams = (k: KernelName): number[] => kernels[k].params.map((p) => Math.fround(p.default));
+
+/** Whether a kernel's first input is a kept forward output y rather than x. */
+export const readsY = (k: KernelName): boolean => kernels[k].shape !== 'map' && (kernels[k] as { reads: string }).reads === 'y';
+
+/**
+ * The first input kernel k expects for forward inputs xs: xs themselves, or for a kernel that
+ * reads a kept output, the forward's outputs y = f(x) rounded to f32 (default parameters).
+ */
+export function inputFor(k: KernelName, xs: ArrayLike<number>): Float32Array {
+  if (!readsY(k)) return Float32Array.from(xs);
+  const fwd = kernels[activationOf(k).forward];
+  if (fwd.shape !== 'map') throw new Error('a forward kernel is a map');
+  const p = defaultParams(fwd === undefined ? k : activationOf(k).forward);
+  return Float32Array.from(xs, (x) => fwd.reference(x, p));
 }

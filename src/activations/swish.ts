@@ -47,6 +47,7 @@ export const swish = defineActivation({
       formula: 'swish(x) = x·σ(βx)',
       notes: 'Against x·σ(fl(βx)). swish(+∞) = +∞, swish(−∞) = −0, swish(NaN) = NaN. β must be finite in f32.',
       bound: { ulp: { simd: 3, wasm: 3, js: 1 } },
+      exact: [[Infinity, Infinity], [-Infinity, -0], [NaN, NaN], [0, 0], [-0, -0]],
       reference: (x, p) => x * sigmoid64(swishT(x, p)),
       js: (x, o, n, a) => { for (let i = 0; i < n; i++) o[i] = swishJs(x[i], a); },
     },
@@ -57,6 +58,7 @@ export const swish = defineActivation({
       formula: 'dx = dy·(σ(βx) + βx·σ(βx)·(1−σ(βx)))',
       notes: 'At βx = +∞ the gradient is dy; at βx = −∞ it is −0·dy. It has a root near βx = −1.2785.',
       bound: { ulp: { simd: 4, wasm: 4, js: 1 }, absDy: 2 ** -23 },
+      exact: [[Infinity, 1], [-Infinity, -0], [NaN, NaN], [0, 0.5]],
       reference: (x, dy, p) => {
         const t = swishT(x, p);
         const s = sigmoid64(t);
