@@ -5,9 +5,10 @@
 // both loads, so out may be the input itself. Ops are @final classes with @inline methods; `changetype<Op>(0)` gives a
 // receiver without allocating, and since `this` is never read, every call inlines away.
 //
-// Unary op:    s(x, a, b): f32          v(x, a, b): v128
-// Gradient op: s(x, dy, a, b): f32      v(x, dy, a, b): v128   (x may be the kept output y)
-// a, b are the activation's parameters (unused ones are ignored and cost nothing).
+// Unary op:     s(x, a, b): f32          v(x, a, b): v128
+// Binary op:    s(x, dy, a, b): f32      v(x, dy, a, b): v128   (a gradient, or a fused gate)
+// Gate-grad op: s(a, b, dy, p0, p1, outA, outB): void, v(...) likewise: stores two results
+// a, b (p0, p1) are the activation's parameters (unused ones are ignored and cost nothing).
 
 // @ts-ignore: decorator
 @inline export function mapUnary<Op>(x: usize, out: usize, n: i32, a: f32, b: f32): void {
@@ -39,7 +40,7 @@
 }
 
 // @ts-ignore: decorator
-@inline export function mapGrad<Op>(x: usize, dy: usize, out: usize, n: i32, a: f32, b: f32): void {
+@inline export function mapBinary<Op>(x: usize, dy: usize, out: usize, n: i32, a: f32, b: f32): void {
   const op = changetype<Op>(0);
   const end = x + (<usize>n << 2);
   if (ASC_FEATURE_SIMD) {
@@ -98,4 +99,33 @@
     dy += 4;
   }
   return sum;
+}
+
+/** Two outputs from three inputs (a fused gate's backward): the op stores both results itself;
+ * each step loads every input before the op stores, so outputs may be inputs (in place). */
+// @ts-ignore: decorator
+@inline export function mapGateGrad<Op>(a: usize, b: usize, dy: usize, outA: usize, outB: usize, n: i32, p0: f32, p1: f32): void {
+  const op = changetype<Op>(0);
+  const end = a + (<usize>n << 2);
+  if (ASC_FEATURE_SIMD) {
+    const p0v = f32x4.splat(p0);
+    const p1v = f32x4.splat(p1);
+    const vend = a + (<usize>(n & ~3) << 2);
+    while (a < vend) {
+      op.v(v128.load(a), v128.load(b), v128.load(dy), p0v, p1v, outA, outB);
+      a += 16;
+      b += 16;
+      dy += 16;
+      outA += 16;
+      outB += 16;
+    }
+  }
+  while (a < end) {
+    op.s(load<f32>(a), load<f32>(b), load<f32>(dy), p0, p1, outA, outB);
+    a += 4;
+    b += 4;
+    dy += 4;
+    outA += 4;
+    outB += 4;
+  }
 }

@@ -83,6 +83,43 @@ export interface SumKernel extends KernelBase {
 export type Kernel = MapKernel | GradKernel | SumKernel;
 export type Shape = Kernel['shape'];
 
+// Fused kernels (src/fused/): two inputs, so an activation and the multiply after it take one pass.
+//   binary    out[i] = f(a[i], b[i]; params)                         e.g. swiglu = swish(a)·b
+//   gateGrad  outA[i], outB[i] = ∂L/∂a, ∂L/∂b from a[i], b[i], dy[i]  e.g. swigluBackward
+
+export type GateGradLoop = (a: Float32Array, b: Float32Array, dy: Float32Array, outA: Float32Array,
+  outB: Float32Array, n: number, p0: number, p1: number) => void;
+
+export interface BinaryKernel extends KernelBase {
+  shape: 'binary';
+  /** The two inputs' names, as the API and its errors call them. */
+  args: readonly [string, string];
+  reference: (a: number, b: number, p: readonly number[]) => number;
+  js: GradLoop;
+}
+
+export interface GateGradKernel extends KernelBase {
+  shape: 'gateGrad';
+  /** float64 reference: [∂L/∂a, ∂L/∂b] for one element. */
+  reference: (a: number, b: number, dy: number, p: readonly number[]) => readonly [number, number];
+  js: GateGradLoop;
+}
+
+export type FusedKernel = BinaryKernel | GateGradKernel;
+
+/** A fused form: its forward (binary) and backward (gateGrad) kernels. */
+export interface FusedSpec<K extends Record<string, FusedKernel> = Record<string, FusedKernel>> {
+  name: string;
+  doc: string;
+  kernels: K;
+  forward: keyof K & string;
+  backward: keyof K & string;
+}
+
+export function defineFused<const K extends Record<string, FusedKernel>>(spec: FusedSpec<K>): FusedSpec<K> {
+  return spec;
+}
+
 /** An activation as users see it: its kernels, and which is the forward, which the backward. */
 export interface ActivationSpec<K extends Record<string, Kernel> = Record<string, Kernel>> {
   name: string;

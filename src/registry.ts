@@ -2,15 +2,25 @@
 // JS fallback (backends/js.ts), the WebAssembly driver, the tests, the benchmarks and the
 // accuracy report all loop over `kernels` and `activations`. The entries themselves live one
 // activation per file in src/activations/ (see kernel.ts for what an entry holds).
-import { activationSpecs, kernels } from './generated/registry.js';
+import { activationSpecs, fusedKernels, fusedSpecs, kernels } from './generated/registry.js';
 import type { ActivationSpec } from './kernel.js';
 
-export { kernels };
+export { kernels, fusedKernels, fusedSpecs };
 export { sigmoid64 } from './kernel.js';
-export type { Bound, Param, Kernel, MapKernel, GradKernel, SumKernel, Shape, ActivationSpec } from './kernel.js';
+export type {
+  Bound, Param, Kernel, MapKernel, GradKernel, SumKernel, Shape, ActivationSpec,
+  FusedKernel, BinaryKernel, GateGradKernel, FusedSpec,
+} from './kernel.js';
 
+/** The activations' kernels (map, grad, sum shapes). */
 export type KernelName = keyof typeof kernels;
 export const kernelNames = Object.keys(kernels) as KernelName[];
+/** The fused forms' kernels (binary, gateGrad shapes). */
+export type FusedKernelName = keyof typeof fusedKernels;
+export const fusedKernelNames = Object.keys(fusedKernels) as FusedKernelName[];
+/** Every kernel the WebAssembly module exports and every backend runs. */
+export type AnyKernelName = KernelName | FusedKernelName;
+export const allKernels: Record<AnyKernelName, import('./kernel.js').Kernel | import('./kernel.js').FusedKernel> = { ...kernels, ...fusedKernels };
 
 /** Activations as users see them: which kernel is the forward, which the backward, and the extras. */
 export interface Activation {

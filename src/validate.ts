@@ -44,22 +44,22 @@ export function sameLength(a: Float32Array, aName: string, b: Float32Array, bNam
 
 /** `out` may be exactly an input (in place) or disjoint from it; a partial overlap is refused,
  * since the streamed copy path would read elements it had already overwritten. */
-export function noPartialOverlap(out: Float32Array, input: Float32Array, inputName: string): void {
+export function noPartialOverlap(out: Float32Array, input: Float32Array, inputName: string, outName = 'out'): void {
   if (out.buffer !== input.buffer || out.length === 0) return;
   const o0 = out.byteOffset;
   const i0 = input.byteOffset;
   if (o0 === i0) return;
   if (o0 < i0 + input.byteLength && i0 < o0 + out.byteLength) {
-    throw new RangeError(`out partially overlaps ${inputName}: pass the same array for in-place, or a disjoint one`);
+    throw new RangeError(`${outName} partially overlaps ${inputName}: pass the same array for in-place, or a disjoint one`);
   }
 }
 
 /** The output array: a new one, or the caller's after checking it. */
-export function outArray(out: unknown, n: number, lengthOf: string): Float32Array {
+export function outArray(out: unknown, n: number, lengthOf: string, name = 'out'): Float32Array {
   if (out === undefined || out === null) return new Float32Array(n);
-  const o = float32Array(out, 'out');
+  const o = float32Array(out, name);
   if (o.length !== n) {
-    throw new RangeError(`out has length ${o.length} but ${lengthOf} has length ${n}; they must be equal`);
+    throw new RangeError(`${name} has length ${o.length} but ${lengthOf} has length ${n}; they must be equal`);
   }
   return o;
 }

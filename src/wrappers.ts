@@ -1,15 +1,15 @@
-// The three wrappers every public kernel function is made of (src/generated/api.ts): they check
+// The wrappers every public kernel function is made of (src/generated/api.ts): they check
 // the arguments, fill in parameter defaults and dispatch to the current backend. Nothing is
 // written before every check has passed.
-import { kernels, type KernelName, type Param } from './registry.js';
+import { allKernels, type AnyKernelName, type KernelName, type Param } from './registry.js';
 import { currentBackend } from './backends/select.js';
 import { f32Param, float32Array, noPartialOverlap, outArray, sameLength } from './validate.js';
 
 type Out = Float32Array | null | undefined;
 
 /** The kernel's parameters as f32 values, defaults filled in, each checked. */
-function params(k: KernelName, given: readonly unknown[]): [number, number] {
-  const spec: readonly Param[] = kernels[k].params;
+function params(k: AnyKernelName, given: readonly unknown[]): [number, number] {
+  const spec: readonly Param[] = allKernels[k].params;
   const p: [number, number] = [0, 0];
   for (let i = 0; i < spec.length; i++) {
     const v = given[i] === undefined ? spec[i].default : given[i];
@@ -50,5 +50,45 @@ export function sumOp(k: KernelName) {
     sameLength(xs, 'x', ds, 'dy');
     const [a, b] = params(k, p);
     return xs.length > 0 ? currentBackend().sum(k, xs, ds, a, b) : 0;
+  };
+}
+
+/** A fused form's forward: out = f(first, second), e.g. swiglu(a, b). */
+export function binaryOp(k: AnyKernelName, [n0, n1]: readonly [string, string]) {
+  return (a: Float32Array, b: Float32Array, out?: Out, ...p: unknown[]): Float32Array => {
+    const as = float32Array(a, n0);
+    const bs = float32Array(b, n1);
+    sameLength(as, n0, bs, n1);
+    const o = outArray(out, as.length, n0);
+    noPartialOverlap(o, as, n0);
+    noPartialOverlap(o, bs, n1);
+    const [p0, p1] = params(k, p);
+    if (as.length > 0) currentBackend().grad(k, as, bs, o, p0, p1);
+    return o;
+  };
+}
+
+/** A fused form's backward: both input gradients from a, b and dy, in one pass. */
+export function gateGradOp(k: AnyKernelName) {
+  return (a: Float32Array, b: Float32Array, dy: Float32Array, outA?: Out, outB?: Out, ...p: unknown[]) => {
+    const as = float32Array(a, 'a');
+    const bs = float32Array(b, 'b');
+    const ds = float32Array(dy, 'dy');
+    sameLength(as, 'a', bs, 'b');
+    sameLength(as, 'a', ds, 'dy');
+    const da = outArray(outA, as.length, 'a', 'outA');
+    const db = outArray(outB, as.length, 'a', 'outB');
+    for (const [o, name] of [[da, 'outA'], [db, 'outB']] as const) {
+      noPartialOverlap(o, as, 'a', name);
+      noPartialOverlap(o, bs, 'b', name);
+      noPartialOverlap(o, ds, 'dy', name);
+    }
+    if (da.buffer === db.buffer && da.length > 0 &&
+        da.byteOffset < db.byteOffset + db.byteLength && db.byteOffset < da.byteOffset + da.byteLength) {
+      throw new RangeError('outA and outB overlap: they must be separate arrays');
+    }
+    const [p0, p1] = params(k, p);
+    if (as.length > 0) currentBackend().gateGrad(k, as, bs, ds, da, db, p0, p1);
+    return { da, db };
   };
 }

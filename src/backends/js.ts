@@ -6,8 +6,8 @@
 // Each kernel has its own loop literal rather than one generic loop calling an element function:
 // V8 shares type feedback between closures made by one factory, so a generic loop turns
 // megamorphic and stops inlining (measured 14 → 21 ns/element).
-import { kernels, type KernelName } from '../registry.js';
-import type { GradLoop, MapLoop, SumLoop } from '../kernel.js';
+import { allKernels, type AnyKernelName } from '../registry.js';
+import type { GateGradLoop, GradLoop, MapLoop, SumLoop } from '../kernel.js';
 import type { BackendImpl, WasmFloat32Array } from './types.js';
 
 class JsArray implements WasmFloat32Array {
@@ -29,9 +29,10 @@ class JsArray implements WasmFloat32Array {
 
 export const jsBackend: BackendImpl = {
   name: 'js',
-  map(k: KernelName, x, out, a, b) { (kernels[k].js as MapLoop)(x, out, x.length, a, b); },
-  grad(k: KernelName, v, dy, out, a, b) { (kernels[k].js as GradLoop)(v, dy, out, v.length, a, b); },
-  sum(k: KernelName, x, dy, a, b) { return (kernels[k].js as SumLoop)(x, dy, x.length, a, b); },
+  map(k: AnyKernelName, x, out, a, b) { (allKernels[k].js as MapLoop)(x, out, x.length, a, b); },
+  grad(k: AnyKernelName, v, dy, out, a, b) { (allKernels[k].js as GradLoop)(v, dy, out, v.length, a, b); },
+  sum(k: AnyKernelName, x, dy, a, b) { return (allKernels[k].js as SumLoop)(x, dy, x.length, a, b); },
+  gateGrad(k: AnyKernelName, a, b, dy, oa, ob, p0, p1) { (allKernels[k].js as GateGradLoop)(a, b, dy, oa, ob, a.length, p0, p1); },
   allocate: (n) => new JsArray(n),
   memoryBytes: () => 0,
 };

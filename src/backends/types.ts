@@ -1,4 +1,4 @@
-import type { KernelName } from '../registry.js';
+import type { AnyKernelName, KernelName } from '../registry.js';
 
 export type Backend = 'simd' | 'wasm' | 'js';
 
@@ -20,7 +20,11 @@ export interface WasmFloat32Array {
 export interface BackendImpl {
   readonly name: Backend;
   map(kernel: KernelName, x: Float32Array, out: Float32Array, a: number, b: number): void;
-  grad(kernel: KernelName, v: Float32Array, dy: Float32Array, out: Float32Array, a: number, b: number): void;
+  /** Two inputs, one output: a gradient, or a fused form's forward. */
+  grad(kernel: AnyKernelName, v: Float32Array, dy: Float32Array, out: Float32Array, a: number, b: number): void;
+  /** Three inputs, two outputs: a fused form's backward. */
+  gateGrad(kernel: AnyKernelName, a: Float32Array, b: Float32Array, dy: Float32Array,
+    outA: Float32Array, outB: Float32Array, p0: number, p1: number): void;
   sum(kernel: KernelName, x: Float32Array, dy: Float32Array, a: number, b: number): number;
   allocate(n: number): WasmFloat32Array;
   /** Bytes of WebAssembly memory in use by this backend (0 for js). */

@@ -5,16 +5,17 @@
 // Any other array is streamed through a fixed scratch region CHUNK elements at a time, so
 // memory never grows with input size and any length works. Arguments are validated before a
 // backend sees them (validate.ts), so nothing here can trap or write partially.
-import { kernels, type KernelName } from '../registry.js';
+import { allKernels, type AnyKernelName } from '../registry.js';
 import { Allocator } from './allocator.js';
 import type { Backend, BackendImpl, WasmFloat32Array } from './types.js';
 
-/** Elements per streamed chunk: 64 KiB per scratch region; both regions stay within L2. */
+/** Elements per streamed chunk: 64 KiB per scratch region; all three stay within L2. */
 export const CHUNK = 16384;
 
 type MapFn = (x: number, out: number, n: number, a: number, b: number) => void;
 type GradFn = (v: number, dy: number, out: number, n: number, a: number, b: number) => void;
 type SumFn = (x: number, dy: number, n: number, a: number, b: number) => number;
+type GateGradFn = (a: number, b: number, dy: number, outA: number, outB: number, n: number, p0: number, p1: number) => void;
 
 export interface KernelExports {
   memory: WebAssembly.Memory;
@@ -28,26 +29,27 @@ export class WasmBackend implements BackendImpl {
   private readonly memory: WebAssembly.Memory;
   private readonly allocator: Allocator;
   private heap: Float32Array;
-  /** Byte offsets of the two scratch regions (input, dy); results are written over the input's. */
-  private readonly scratch: [number, number];
+  /** Byte offsets of the three scratch regions (first, second, third input); results are
+   * written over the inputs' regions (the kernels allow out = input). */
+  private readonly scratch: [number, number, number];
   /** Arrays in memory must start here: below are the module's constants and the scratch. */
   private readonly userBase: number;
-  private readonly fns: Record<string, MapFn | GradFn | SumFn>;
+  private readonly fns: Record<string, MapFn | GradFn | SumFn | GateGradFn>;
 
   // (Not named `exports`: in the CommonJS build that name is the module's own exports object.)
   constructor(ex: KernelExports) {
     this.name = ex.isSimdBuild() ? 'simd' : 'wasm';
     this.memory = ex.memory;
-    const fns: Record<string, MapFn | GradFn | SumFn> = {};
-    for (const k of Object.keys(kernels)) {
+    const fns: Record<string, MapFn | GradFn | SumFn | GateGradFn> = {};
+    for (const k of Object.keys(allKernels)) {
       const f = ex[k];
       if (typeof f !== 'function') throw new Error(`swish-wasm: the ${this.name} module has no kernel '${k}'`);
       fns[k] = f as MapFn;
     }
     this.fns = fns;
     this.allocator = new Allocator(this.memory, ex.heapBase());
-    this.scratch = [this.allocator.alloc(CHUNK * 4), this.allocator.alloc(CHUNK * 4)];
-    this.userBase = this.scratch[1] + CHUNK * 4;
+    this.scratch = [this.allocator.alloc(CHUNK * 4), this.allocator.alloc(CHUNK * 4), this.allocator.alloc(CHUNK * 4)];
+    this.userBase = this.scratch[2] + CHUNK * 4;
     this.heap = new Float32Array(this.memory.buffer);
   }
 
@@ -67,7 +69,7 @@ export class WasmBackend implements BackendImpl {
     return true;
   }
 
-  map(k: KernelName, x: Float32Array, out: Float32Array, a: number, b: number): void {
+  map(k: AnyKernelName, x: Float32Array, out: Float32Array, a: number, b: number): void {
     const fn = this.fns[k] as MapFn;
     const n = x.length;
     const heap = this.view();
@@ -86,7 +88,7 @@ export class WasmBackend implements BackendImpl {
     }
   }
 
-  grad(k: KernelName, v: Float32Array, dy: Float32Array, out: Float32Array, a: number, b: number): void {
+  grad(k: AnyKernelName, v: Float32Array, dy: Float32Array, out: Float32Array, a: number, b: number): void {
     const fn = this.fns[k] as GradFn;
     const n = v.length;
     const heap = this.view();
@@ -110,7 +112,7 @@ export class WasmBackend implements BackendImpl {
     }
   }
 
-  sum(k: KernelName, x: Float32Array, dy: Float32Array, a: number, b: number): number {
+  sum(k: AnyKernelName, x: Float32Array, dy: Float32Array, a: number, b: number): number {
     const fn = this.fns[k] as SumFn;
     const n = x.length;
     const heap = this.view();
@@ -130,6 +132,34 @@ export class WasmBackend implements BackendImpl {
       total += fn(xp, dp, m, a, b);
     }
     return total;
+  }
+
+  gateGrad(k: AnyKernelName, a: Float32Array, b: Float32Array, dy: Float32Array,
+    outA: Float32Array, outB: Float32Array, p0: number, p1: number): void {
+    const fn = this.fns[k] as GateGradFn;
+    const n = a.length;
+    const heap = this.view();
+    const here = [a, b, dy, outA, outB].map((v) => this.here(v));
+    if (here.every(Boolean)) return fn(a.byteOffset, b.byteOffset, dy.byteOffset, outA.byteOffset, outB.byteOffset, n, p0, p1);
+    const [aHere, bHere, dHere, oaHere, obHere] = here;
+    const [s0, s1, s2] = this.scratch;
+    for (let off = 0; off < n; off += CHUNK) {
+      const m = Math.min(CHUNK, n - off);
+      const ptr = (v: Float32Array, isHere: boolean, s: number) => {
+        if (isHere) return v.byteOffset + off * 4;
+        heap.set(v.subarray(off, off + m), s >> 2);
+        return s;
+      };
+      const ap = ptr(a, aHere, s0);
+      const bp = ptr(b, bHere, s1);
+      const dp = ptr(dy, dHere, s2);
+      // Streamed results go over the first two inputs' regions (read before written, per step).
+      const oap = oaHere ? outA.byteOffset + off * 4 : s0;
+      const obp = obHere ? outB.byteOffset + off * 4 : s1;
+      fn(ap, bp, dp, oap, obp, m, p0, p1);
+      if (!oaHere) outA.set(heap.subarray(s0 >> 2, (s0 >> 2) + m), off);
+      if (!obHere) outB.set(heap.subarray(s1 >> 2, (s1 >> 2) + m), off);
+    }
   }
 
   allocate(n: number): WasmFloat32Array {

@@ -1,0 +1,122 @@
+// The fused forms (src/fused/), on every backend: forward and both backward outputs against the
+// float64 references, finite differences, views and in-place outputs, errors, agreement.
+import { beforeAll, describe, expect, test } from 'vitest';
+import * as S from '../src/index.js';
+import { fusedKernels, fusedSpecs, type FusedKernelName } from '../src/registry.js';
+import { ulpError } from '../src/accuracy.js';
+import { BACKENDS, MIN_NORMAL, uniform } from './helpers.js';
+
+const LENGTHS = [...Array.from({ length: 34 }, (_, i) => i), 1020, 1023, 1024, 1025, 1030];
+const api = S as unknown as Record<string, (...args: unknown[]) => any>;
+
+/** Within `ulp` ULP of ref, or within abs; results below the normal range may flush. */
+function close(got: number, ref: number, ulp: number, abs = 0): boolean {
+  if (Number.isFinite(ref) && Math.abs(ref) < MIN_NORMAL && Math.abs(got) <= MIN_NORMAL) return true;
+  return ulpError(got, ref) <= ulp || Math.abs(got - ref) <= abs;
+}
+
+beforeAll(async () => {
+  await S.init();
+});
+
+describe.each(fusedSpecs.map((s) => [s.name, s] as const))('%s', (_name, spec) => {
+  const fwd = fusedKernels[spec.forward as FusedKernelName];
+  const bwd = fusedKernels[spec.backward as FusedKernelName];
+  if (fwd.shape !== 'binary' || bwd.shape !== 'gateGrad') throw new Error('a fused form is a binary forward and a gateGrad backward');
+  const defaults = fwd.params.map((p) => Math.fround(p.default));
+
+  describe.each(BACKENDS)('%s backend', (backend) => {
+    test('forward and both gradients against the float64 reference, lengths 0..33 and around 1024', () => {
+      S.setBackend(backend);
+      for (const n of LENGTHS) {
+        const a = uniform(n, -20, 20, n + 1);
+        const b = uniform(n, -3, 3, n + 2);
+        const dy = uniform(n, -2, 2, n + 3);
+        const copies = [a.slice(), b.slice(), dy.slice()];
+        const y = api[spec.forward](a, b);
+        const { da, db } = api[spec.backward](a, b, dy);
+        for (let i = 0; i < n; i++) {
+          const want = fwd.reference(a[i], b[i], defaults);
+          expect(close(y[i], want, fwd.bound.ulp[backend]), `${spec.forward}(${a[i]}, ${b[i]}) = ${y[i]}, reference ${want}`).toBe(true);
+          const [wa, wb] = bwd.reference(a[i], b[i], dy[i], defaults);
+          const absA = (bwd.bound.absDy ?? 0) * Math.abs(dy[i] * b[i]);
+          expect(close(da[i], wa, bwd.bound.ulp[backend], absA), `da(${a[i]}, ${b[i]}, ${dy[i]}) = ${da[i]}, reference ${wa}`).toBe(true);
+          expect(close(db[i], wb, bwd.bound.ulp[backend]), `db(${a[i]}, ${b[i]}, ${dy[i]}) = ${db[i]}, reference ${wb}`).toBe(true);
+        }
+        expect([a, b, dy]).toEqual(copies);
+      }
+    });
+
+    test('the gradients match central differences of the forward reference', () => {
+      S.setBackend(backend);
+      // a, b on a 2^-8 grid and h = 2^-14: a ± h is exact in f32, so fl(βa) is the exact product.
+      const h = 2 ** -14;
+      const a = uniform(1029, -12, 12, 5).map((v) => Math.round(v * 256) / 256);
+      const b = uniform(1029, -3, 3, 6).map((v) => Math.round(v * 256) / 256);
+      const dy = new Float32Array(a.length).fill(1);
+      const { da, db } = api[spec.backward](a, b, dy);
+      for (let i = 0; i < a.length; i++) {
+        const fa = (fwd.reference(a[i] + h, b[i], defaults) - fwd.reference(a[i] - h, b[i], defaults)) / (2 * h);
+        const fb = (fwd.reference(a[i], b[i] + h, defaults) - fwd.reference(a[i], b[i] - h, defaults)) / (2 * h);
+        expect(Math.abs(da[i] - fa), `da at a=${a[i]}, b=${b[i]}`).toBeLessThanOrEqual(2 ** -18 * Math.abs(fa) + 2 ** -20 * (1 + Math.abs(b[i])));
+        expect(Math.abs(db[i] - fb), `db at a=${a[i]}, b=${b[i]}`).toBeLessThanOrEqual(2 ** -18 * Math.abs(fb) + 2 ** -20);
+      }
+    });
+
+    test('views, in-place outputs (out = a, outA = a, outB = b) and streamed lengths', () => {
+      S.setBackend(backend);
+      for (const n of [5, 1029, 16384 * 2 + 7]) {
+        const a = uniform(n + 3, -20, 20, n).subarray(3);
+        const b = uniform(n + 1, -3, 3, n + 9).subarray(1);
+        const dy = uniform(n, -2, 2, n + 10);
+        const y = api[spec.forward](a, b);
+        const { da, db } = api[spec.backward](a, b, dy);
+        const a2 = a.slice();
+        expect(api[spec.forward](a2, b, a2)).toBe(a2);
+        expect(a2).toEqual(y);
+        const a3 = a.slice();
+        const b3 = b.slice();
+        const r = api[spec.backward](a3, b3, dy, a3, b3);
+        expect(r.da).toBe(a3);
+        expect(r.db).toBe(b3);
+        expect(a3).toEqual(da);
+        expect(b3).toEqual(db);
+      }
+    });
+
+    test('bad input: a clear error naming the argument, and nothing written', () => {
+      S.setBackend(backend);
+      const a = new Float32Array(4).fill(1);
+      const b = new Float32Array(4).fill(2);
+      const out = new Float32Array(4).fill(123);
+      expect(() => api[spec.forward](a, [1, 2, 3, 4], out)).toThrow(TypeError);
+      expect(() => api[spec.forward](a, [1, 2, 3, 4], out)).toThrow(/\bb\b/);
+      expect(() => api[spec.forward](a, new Float32Array(3), out)).toThrow(RangeError);
+      expect(() => api[spec.backward](a, b, new Float32Array(5))).toThrow(/dy/);
+      const buf = new Float32Array(8);
+      expect(() => api[spec.backward](a, b, b, buf.subarray(0, 4), buf.subarray(2, 6))).toThrow(/outA and outB overlap/);
+      expect(() => api[spec.backward](a, b, b, out, out)).toThrow(RangeError);
+      expect(Array.from(out)).toEqual([123, 123, 123, 123]);
+      expect(Array.from(a)).toEqual([1, 1, 1, 1]);
+    });
+  });
+
+  test('simd and wasm are bit-identical; js is within both bounds', () => {
+    const a = uniform(4099, -30, 30, 11);
+    const b = uniform(4099, -3, 3, 12);
+    const dy = uniform(4099, -2, 2, 13);
+    const run = (be: S.Backend) => {
+      S.setBackend(be);
+      return [api[spec.forward](a, b), ...Object.values(api[spec.backward](a, b, dy))] as Float32Array[];
+    };
+    const [simd, wasm, js] = (['simd', 'wasm', 'js'] as const).map(run);
+    expect(simd).toEqual(wasm);
+    for (let j = 0; j < 3; j++) {
+      const bound = j === 0 ? fwd.bound : bwd.bound;
+      for (let i = 0; i < a.length; i++) {
+        const abs = j === 1 ? 2 * (bound.absDy ?? 0) * Math.abs(dy[i] * b[i]) : 0;
+        expect(close(simd[j][i], js[j][i], bound.ulp.simd + bound.ulp.js, abs), `output ${j} at ${a[i]}`).toBe(true);
+      }
+    }
+  });
+});
