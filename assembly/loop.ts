@@ -129,3 +129,63 @@
     outB += 4;
   }
 }
+
+/** out = op(x + bias[c]) over rows of C channels (n a multiple of C): bias is added in f32 first. */
+// @ts-ignore: decorator
+@inline export function mapBias<Op>(x: usize, bias: usize, out: usize, n: i32, C: i32, a: f32, b: f32): void {
+  const op = changetype<Op>(0);
+  const rowBytes = <usize>C << 2;
+  const end = x + (<usize>n << 2);
+  while (x < end) {
+    const rowEnd = x + rowBytes;
+    let c = bias;
+    if (ASC_FEATURE_SIMD) {
+      const av = f32x4.splat(a);
+      const bv = f32x4.splat(b);
+      const vend = x + (<usize>(C & ~3) << 2);
+      while (x < vend) {
+        v128.store(out, op.v(f32x4.add(v128.load(x), v128.load(c)), av, bv));
+        x += 16;
+        c += 16;
+        out += 16;
+      }
+    }
+    while (x < rowEnd) {
+      store<f32>(out, op.s(load<f32>(x) + load<f32>(c), a, b));
+      x += 4;
+      c += 4;
+      out += 4;
+    }
+  }
+}
+
+/** out = op(x + bias[c], dy) over rows of C channels: a gradient with a bias in front. */
+// @ts-ignore: decorator
+@inline export function mapBiasGrad<Op>(x: usize, bias: usize, dy: usize, out: usize, n: i32, C: i32, a: f32, b: f32): void {
+  const op = changetype<Op>(0);
+  const rowBytes = <usize>C << 2;
+  const end = x + (<usize>n << 2);
+  while (x < end) {
+    const rowEnd = x + rowBytes;
+    let c = bias;
+    if (ASC_FEATURE_SIMD) {
+      const av = f32x4.splat(a);
+      const bv = f32x4.splat(b);
+      const vend = x + (<usize>(C & ~3) << 2);
+      while (x < vend) {
+        v128.store(out, op.v(f32x4.add(v128.load(x), v128.load(c)), v128.load(dy), av, bv));
+        x += 16;
+        c += 16;
+        dy += 16;
+        out += 16;
+      }
+    }
+    while (x < rowEnd) {
+      store<f32>(out, op.s(load<f32>(x) + load<f32>(c), load<f32>(dy), a, b));
+      x += 4;
+      c += 4;
+      dy += 4;
+      out += 4;
+    }
+  }
+}

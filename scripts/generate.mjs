@@ -49,8 +49,10 @@ const SIGNATURE = {
   sum: ['(x: usize, dy: usize, n: i32, a: f32, b: f32): f64', 'sumGrad', '(x, dy, n, a, b)'],
   binary: ['(a: usize, b: usize, out: usize, n: i32, p0: f32, p1: f32): void', 'mapBinary', '(a, b, out, n, p0, p1)'],
   gateGrad: ['(a: usize, b: usize, dy: usize, outA: usize, outB: usize, n: i32, p0: f32, p1: f32): void', 'mapGateGrad', '(a, b, dy, outA, outB, n, p0, p1)'],
+  bias: ['(x: usize, bias: usize, out: usize, n: i32, C: i32, a: f32, b: f32): void', 'mapBias', '(x, bias, out, n, C, a, b)'],
+  biasGrad: ['(x: usize, bias: usize, dy: usize, out: usize, n: i32, C: i32, a: f32, b: f32): void', 'mapBiasGrad', '(x, bias, dy, out, n, C, a, b)'],
 };
-let as = `${HEADER}import { mapUnary, mapBinary, sumGrad, mapGateGrad } from "../loop";\n`;
+let as = `${HEADER}import { mapUnary, mapBinary, sumGrad, mapGateGrad, mapBias, mapBiasGrad } from "../loop";\n`;
 for (const s of [...specs, ...fused]) as += `import { ${Object.keys(s.kernels).map(pascal).join(', ')} } from "../${s.dir}/${s.name}";\n`;
 as += '\n';
 for (const s of [...specs, ...fused]) {
@@ -80,15 +82,17 @@ const boundText = (b) => {
   if (b.relSum) t = `2^${Math.log2(b.relSum)}·Σ|term|`;
   return t;
 };
-let api = `${HEADER}import { mapOp, gradOp, sumOp, binaryOp, gateGradOp } from '../wrappers.js';\n`;
+let api = `${HEADER}import { mapOp, gradOp, sumOp, binaryOp, gateGradOp, biasOp, biasGradOp } from '../wrappers.js';\n`;
 for (const s of [...specs, ...fused]) {
   for (const [k, kr] of Object.entries(s.kernels)) {
     const defaults = kr.params.map((p) => `${p.name} = ${p.default}`).join(', ');
     const doc = [
       `${kr.formula}${kr.shape === 'sum' ? '' : ', element-wise'}.${defaults ? ` Defaults: ${defaults}.` : ''}`,
-      ...(kr.shape === 'sum' ? [] : kr.shape === 'gateGrad'
-        ? ['Returns `{ da, db }`; `outA`/`outB` default to new arrays, may be inputs (in place), must not overlap each other.']
-        : ['`out` defaults to a new array; it may be an input itself (in place) or any view.']),
+      ...({
+        sum: [],
+        gateGrad: ['Returns `{ da, db }`; `outA`/`outB` default to new arrays, may be inputs (in place), must not overlap each other.'],
+        biasGrad: ['`outX`/`dbias` default to new arrays; `outX` may be x or dy (in place).'],
+      }[kr.shape] ?? ['`out` defaults to a new array; it may be an input itself (in place) or any view.']),
       `Max error: ${boundText(kr.bound)}.`,
       ...(kr.notes ? [kr.notes] : []),
     ];
@@ -98,6 +102,8 @@ for (const s of [...specs, ...fused]) {
     else if (kr.shape === 'grad') type = `(${kr.reads}: Float32Array, dy: Float32Array, out?: ${OUT}${extra ? `, ${extra}` : ''}) => Float32Array`;
     else if (kr.shape === 'binary') type = `(${kr.args[0]}: Float32Array, ${kr.args[1]}: Float32Array, out?: ${OUT}${extra ? `, ${extra}` : ''}) => Float32Array`;
     else if (kr.shape === 'gateGrad') type = `(a: Float32Array, b: Float32Array, dy: Float32Array, outA?: ${OUT}, outB?: ${OUT}${extra ? `, ${extra}` : ''}) => { da: Float32Array; db: Float32Array }`;
+    else if (kr.shape === 'bias') type = `(x: Float32Array, bias: Float32Array, out?: ${OUT}${extra ? `, ${extra}` : ''}) => Float32Array`;
+    else if (kr.shape === 'biasGrad') type = `(x: Float32Array, bias: Float32Array, dy: Float32Array, outX?: ${OUT}, dbias?: ${OUT}${extra ? `, ${extra}` : ''}) => { dx: Float32Array; dbias: Float32Array }`;
     else type = `(x: Float32Array, dy: Float32Array${extra ? `, ${extra}` : ''}) => number`;
     const make = {
       map: `mapOp('${k}')`,
@@ -105,6 +111,8 @@ for (const s of [...specs, ...fused]) {
       sum: `sumOp('${k}')`,
       binary: `binaryOp('${k}', ['${kr.args?.[0]}', '${kr.args?.[1]}'])`,
       gateGrad: `gateGradOp('${k}')`,
+      bias: `biasOp('${k}')`,
+      biasGrad: `biasGradOp('${k}')`,
     }[kr.shape];
     api += `\n/**\n${doc.map((l) => ` * ${l}`).join('\n')}\n */\nexport const ${k}: ${type} = ${make};\n`;
   }

@@ -105,7 +105,28 @@ export interface GateGradKernel extends KernelBase {
   js: GateGradLoop;
 }
 
-export type FusedKernel = BinaryKernel | GateGradKernel;
+// Bias forms: x viewed as rows of C = bias.length channels, the bias added (in f32) first.
+//   bias      out[r·C+c] = f(x[r·C+c] + bias[c]; params)
+//   biasGrad  out[r·C+c] = dy[r·C+c]·f'(x[r·C+c] + bias[c]; params)   (the API sums dbias from it)
+
+export type BiasLoop = (x: Float32Array, bias: Float32Array, out: Float32Array, n: number, C: number, a: number, b: number) => void;
+export type BiasGradLoop = (x: Float32Array, bias: Float32Array, dy: Float32Array, out: Float32Array, n: number, C: number,
+  a: number, b: number) => void;
+
+export interface BiasKernel extends KernelBase {
+  shape: 'bias';
+  /** float64 reference of out at one element, given x and its channel's bias. */
+  reference: (x: number, bias: number, p: readonly number[]) => number;
+  js: BiasLoop;
+}
+
+export interface BiasGradKernel extends KernelBase {
+  shape: 'biasGrad';
+  reference: (x: number, bias: number, dy: number, p: readonly number[]) => number;
+  js: BiasGradLoop;
+}
+
+export type FusedKernel = BinaryKernel | GateGradKernel | BiasKernel | BiasGradKernel;
 
 /** A fused form: its forward (binary) and backward (gateGrad) kernels. */
 export interface FusedSpec<K extends Record<string, FusedKernel> = Record<string, FusedKernel>> {

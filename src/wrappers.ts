@@ -92,3 +92,64 @@ export function gateGradOp(k: AnyKernelName) {
     return { da, db };
   };
 }
+
+/** x as rows of C = bias.length channels: C must divide x's length (and be > 0 unless x is empty). */
+function channels(x: Float32Array, bias: Float32Array): number {
+  const C = bias.length;
+  if (C === 0 ? x.length !== 0 : x.length % C !== 0) {
+    throw new RangeError(`x has length ${x.length}, which is not a whole number of rows of bias.length = ${C} channels`);
+  }
+  return C;
+}
+
+/** A bias form's forward: out[r, c] = f(x[r, c] + bias[c]). */
+export function biasOp(k: AnyKernelName) {
+  return (x: Float32Array, bias: Float32Array, out?: Out, ...p: unknown[]): Float32Array => {
+    const xs = float32Array(x, 'x');
+    const bs = float32Array(bias, 'bias');
+    channels(xs, bs);
+    const o = outArray(out, xs.length, 'x');
+    noPartialOverlap(o, xs, 'x');
+    noPartialOverlap(o, bs, 'bias');
+    if (o.buffer === bs.buffer && o.byteOffset === bs.byteOffset && o.length > 0 && bs.length > 0) {
+      throw new RangeError('out must not be bias');
+    }
+    const [p0, p1] = params(k, p);
+    if (xs.length > 0) currentBackend().bias(k, xs, bs, o, p0, p1);
+    return o;
+  };
+}
+
+/** A bias form's backward: dx from the kernel, dbias[c] = Σ_r dx[r, c] summed here in float64. */
+export function biasGradOp(k: AnyKernelName) {
+  return (x: Float32Array, bias: Float32Array, dy: Float32Array, outX?: Out, dbias?: Out, ...p: unknown[]) => {
+    const xs = float32Array(x, 'x');
+    const bs = float32Array(bias, 'bias');
+    const ds = float32Array(dy, 'dy');
+    const C = channels(xs, bs);
+    sameLength(xs, 'x', ds, 'dy');
+    const dx = outArray(outX, xs.length, 'x', 'outX');
+    const db = outArray(dbias, C, 'bias', 'dbias');
+    noPartialOverlap(dx, xs, 'x', 'outX');
+    noPartialOverlap(dx, ds, 'dy', 'outX');
+    for (const [v, name] of [[xs, 'x'], [bs, 'bias'], [ds, 'dy'], [dx, 'outX']] as const) {
+      if (db.buffer === v.buffer && db.length > 0 && v.length > 0 &&
+          db.byteOffset < v.byteOffset + v.byteLength && v.byteOffset < db.byteOffset + db.byteLength) {
+        throw new RangeError(`dbias overlaps ${name}: it must be a separate array`);
+      }
+    }
+    if (dx.buffer === bs.buffer && dx.length > 0 && bs.length > 0 &&
+        dx.byteOffset < bs.byteOffset + bs.byteLength && bs.byteOffset < dx.byteOffset + dx.byteLength) {
+      throw new RangeError('outX overlaps bias: it must be a separate array');
+    }
+    const [p0, p1] = params(k, p);
+    if (xs.length > 0) currentBackend().biasGrad(k, xs, bs, ds, dx, p0, p1);
+    const sums = new Float64Array(C);
+    for (let i = 0, c = 0; i < dx.length; i++) {
+      sums[c] += dx[i];
+      if (++c === C) c = 0;
+    }
+    db.set(sums);
+    return { dx, dbias: db };
+  };
+}

@@ -19,7 +19,14 @@ beforeAll(async () => {
   await S.init();
 });
 
-describe.each(fusedSpecs.map((s) => [s.name, s] as const))('%s', (_name, spec) => {
+const isGate = (s: (typeof fusedSpecs)[number]) => fusedKernels[s.forward as FusedKernelName].shape === 'binary';
+const isBias = (s: (typeof fusedSpecs)[number]) => fusedKernels[s.forward as FusedKernelName].shape === 'bias';
+
+test('every fused form is a gate (binary + gateGrad) or a bias form (bias + biasGrad)', () => {
+  for (const s of fusedSpecs) expect(isGate(s) || isBias(s), s.name).toBe(true);
+});
+
+describe.each(fusedSpecs.filter(isGate).map((s) => [s.name, s] as const))('%s', (_name, spec) => {
   const fwd = fusedKernels[spec.forward as FusedKernelName];
   const bwd = fusedKernels[spec.backward as FusedKernelName];
   if (fwd.shape !== 'binary' || bwd.shape !== 'gateGrad') throw new Error('a fused form is a binary forward and a gateGrad backward');
@@ -118,5 +125,97 @@ describe.each(fusedSpecs.map((s) => [s.name, s] as const))('%s', (_name, spec) =
         expect(close(simd[j][i], js[j][i], bound.ulp.simd + bound.ulp.js, abs), `output ${j} at ${a[i]}`).toBe(true);
       }
     }
+  });
+});
+
+describe.each(fusedSpecs.filter(isBias).map((s) => [s.name, s] as const))('%s', (_name, spec) => {
+  const fwd = fusedKernels[spec.forward as FusedKernelName];
+  const bwd = fusedKernels[spec.backward as FusedKernelName];
+  if (fwd.shape !== 'bias' || bwd.shape !== 'biasGrad') throw new Error('a bias form is a bias forward and a biasGrad backward');
+  const defaults = fwd.params.map((p) => Math.fround(p.default));
+
+  /** Checks out and dx (and dbias) of one call against the references. */
+  function check(backend: S.Backend, x: Float32Array, bias: Float32Array, dy: Float32Array, y: Float32Array, dx: Float32Array, dbias: Float32Array) {
+    const C = bias.length;
+    const sums = new Float64Array(C);
+    const mags = new Float64Array(C);
+    for (let i = 0; i < x.length; i++) {
+      const c = i % C;
+      const want = fwd.reference(x[i], bias[c], defaults);
+      expect(close(y[i], want, fwd.bound.ulp[backend]), `${spec.forward}(${x[i]} + ${bias[c]}) = ${y[i]}, reference ${want}`).toBe(true);
+      const wd = bwd.reference(x[i], bias[c], dy[i], defaults);
+      expect(close(dx[i], wd, bwd.bound.ulp[backend], (bwd.bound.absDy ?? 0) * Math.abs(dy[i])), `dx at ${x[i]} + ${bias[c]}`).toBe(true);
+      sums[c] += wd;
+      // Each dx may be off by its bound: 4 ULP (2^-21 relative) or 2^-23·|dy| absolute.
+      mags[c] += Math.max(2 ** -21 * Math.abs(wd), (bwd.bound.absDy ?? 0) * Math.abs(dy[i]));
+    }
+    // dbias sums the kernel's dx in float64 and rounds once: within the dx bounds summed.
+    for (let c = 0; c < C; c++) {
+      expect(Math.abs(dbias[c] - sums[c]), `dbias[${c}]`).toBeLessThanOrEqual(mags[c] + 2 ** -24 * Math.abs(sums[c]) + 1e-30);
+    }
+  }
+
+  describe.each(BACKENDS)('%s backend', (backend) => {
+    test.each([1, 3, 4, 5, 8, 33, 1000])('rows of %i channels, 0 to 9 rows, against the float64 reference', (C) => {
+      S.setBackend(backend);
+      for (let rows = 0; rows < 10; rows++) {
+        const x = uniform(rows * C, -20, 20, rows * 7 + C);
+        const bias = uniform(C, -2, 2, C);
+        const dy = uniform(rows * C, -2, 2, rows + 99);
+        const copies = [x.slice(), bias.slice(), dy.slice()];
+        const y = api[spec.forward](x, bias);
+        const { dx, dbias } = api[spec.backward](x, bias, dy);
+        expect(dbias.length).toBe(C);
+        check(backend, x, bias, dy, y, dx, dbias);
+        expect([x, bias, dy]).toEqual(copies);
+      }
+    });
+
+    test('streamed paths: rows longer than a chunk, many rows per chunk, zero-copy, in place', () => {
+      S.setBackend(backend);
+      for (const [C, rows] of [[40000, 2], [3, 20000], [16384, 3]]) {
+        const x = uniform(C * rows, -20, 20, C);
+        const bias = uniform(C, -2, 2, C + 1);
+        const dy = uniform(C * rows, -2, 2, C + 2);
+        const y = api[spec.forward](x, bias);
+        const { dx, dbias } = api[spec.backward](x, bias, dy);
+        check(backend, x, bias, dy, y, dx, dbias);
+        const inPlace = x.slice();
+        expect(api[spec.forward](inPlace, bias, inPlace)).toBe(inPlace);
+        expect(inPlace).toEqual(y);
+        if (backend !== 'js') {
+          const [xa, ba, da] = [S.allocate(x.length), S.allocate(C), S.allocate(x.length)];
+          xa.array.set(x);
+          ba.array.set(bias);
+          expect(api[spec.forward](xa.array, ba.array, da.array)).toEqual(y);
+          xa.free(); ba.free(); da.free();
+        }
+      }
+    });
+
+    test('bad input: ragged rows, empty bias, overlapping outputs', () => {
+      S.setBackend(backend);
+      const x = new Float32Array(6).fill(1);
+      const out = new Float32Array(6).fill(123);
+      expect(() => api[spec.forward](x, new Float32Array(4), out)).toThrow(/not a whole number of rows/);
+      expect(() => api[spec.forward](x, new Float32Array(0), out)).toThrow(RangeError);
+      expect(() => api[spec.forward](x, [1, 2], out)).toThrow(/bias/);
+      const buf = new Float32Array(12);
+      expect(() => api[spec.backward](x, buf.subarray(0, 3), x, buf.subarray(6, 12), buf.subarray(1, 4))).toThrow(/dbias overlaps/);
+      expect(Array.from(out)).toEqual([123, 123, 123, 123, 123, 123]);
+      expect(api[spec.forward](new Float32Array(0), new Float32Array(0)).length).toBe(0);
+    });
+  });
+
+  test('simd and wasm are bit-identical', () => {
+    const x = uniform(3 * 1029, -30, 30, 1);
+    const bias = uniform(1029, -2, 2, 2);
+    const dy = uniform(3 * 1029, -2, 2, 3);
+    const run = (b: S.Backend) => {
+      S.setBackend(b);
+      const { dx, dbias } = api[spec.backward](x, bias, dy);
+      return [api[spec.forward](x, bias), dx, dbias];
+    };
+    expect(run('simd')).toEqual(run('wasm'));
   });
 });

@@ -7,7 +7,7 @@
 // V8 shares type feedback between closures made by one factory, so a generic loop turns
 // megamorphic and stops inlining (measured 14 → 21 ns/element).
 import { allKernels, type AnyKernelName } from '../registry.js';
-import type { GateGradLoop, GradLoop, MapLoop, SumLoop } from '../kernel.js';
+import type { BiasGradLoop, BiasLoop, GateGradLoop, GradLoop, MapLoop, SumLoop } from '../kernel.js';
 import type { BackendImpl, WasmFloat32Array } from './types.js';
 
 class JsArray implements WasmFloat32Array {
@@ -32,6 +32,10 @@ export const jsBackend: BackendImpl = {
   map(k: AnyKernelName, x, out, a, b) { (allKernels[k].js as MapLoop)(x, out, x.length, a, b); },
   grad(k: AnyKernelName, v, dy, out, a, b) { (allKernels[k].js as GradLoop)(v, dy, out, v.length, a, b); },
   sum(k: AnyKernelName, x, dy, a, b) { return (allKernels[k].js as SumLoop)(x, dy, x.length, a, b); },
+  bias(k: AnyKernelName, x, bias, out, a, b) { (allKernels[k].js as BiasLoop)(x, bias, out, x.length, bias.length, a, b); },
+  biasGrad(k: AnyKernelName, x, bias, dy, out, a, b) {
+    (allKernels[k].js as BiasGradLoop)(x, bias, dy, out, x.length, bias.length, a, b);
+  },
   gateGrad(k: AnyKernelName, a, b, dy, oa, ob, p0, p1) { (allKernels[k].js as GateGradLoop)(a, b, dy, oa, ob, a.length, p0, p1); },
   allocate: (n) => new JsArray(n),
   memoryBytes: () => 0,

@@ -25,6 +25,10 @@ export interface BackendImpl {
   /** Three inputs, two outputs: a fused form's backward. */
   gateGrad(kernel: AnyKernelName, a: Float32Array, b: Float32Array, dy: Float32Array,
     outA: Float32Array, outB: Float32Array, p0: number, p1: number): void;
+  /** x as rows of bias.length channels: out = f(x + bias). */
+  bias(kernel: AnyKernelName, x: Float32Array, bias: Float32Array, out: Float32Array, a: number, b: number): void;
+  /** The bias form's gradient: out = dy·f'(x + bias). */
+  biasGrad(kernel: AnyKernelName, x: Float32Array, bias: Float32Array, dy: Float32Array, out: Float32Array, a: number, b: number): void;
   sum(kernel: KernelName, x: Float32Array, dy: Float32Array, a: number, b: number): number;
   allocate(n: number): WasmFloat32Array;
   /** Bytes of WebAssembly memory in use by this backend (0 for js). */

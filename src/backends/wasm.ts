@@ -15,6 +15,8 @@ export const CHUNK = 16384;
 type MapFn = (x: number, out: number, n: number, a: number, b: number) => void;
 type GradFn = (v: number, dy: number, out: number, n: number, a: number, b: number) => void;
 type SumFn = (x: number, dy: number, n: number, a: number, b: number) => number;
+type BiasFn = (x: number, bias: number, out: number, n: number, C: number, a: number, b: number) => void;
+type BiasGradFn = (x: number, bias: number, dy: number, out: number, n: number, C: number, a: number, b: number) => void;
 type GateGradFn = (a: number, b: number, dy: number, outA: number, outB: number, n: number, p0: number, p1: number) => void;
 
 export interface KernelExports {
@@ -34,13 +36,13 @@ export class WasmBackend implements BackendImpl {
   private readonly scratch: [number, number, number];
   /** Arrays in memory must start here: below are the module's constants and the scratch. */
   private readonly userBase: number;
-  private readonly fns: Record<string, MapFn | GradFn | SumFn | GateGradFn>;
+  private readonly fns: Record<string, MapFn | GradFn | SumFn | GateGradFn | BiasFn | BiasGradFn>;
 
   // (Not named `exports`: in the CommonJS build that name is the module's own exports object.)
   constructor(ex: KernelExports) {
     this.name = ex.isSimdBuild() ? 'simd' : 'wasm';
     this.memory = ex.memory;
-    const fns: Record<string, MapFn | GradFn | SumFn | GateGradFn> = {};
+    const fns: Record<string, MapFn | GradFn | SumFn | GateGradFn | BiasFn | BiasGradFn> = {};
     for (const k of Object.keys(allKernels)) {
       const f = ex[k];
       if (typeof f !== 'function') throw new Error(`swish-wasm: the ${this.name} module has no kernel '${k}'`);
@@ -159,6 +161,62 @@ export class WasmBackend implements BackendImpl {
       fn(ap, bp, dp, oap, obp, m, p0, p1);
       if (!oaHere) outA.set(heap.subarray(s0 >> 2, (s0 >> 2) + m), off);
       if (!obHere) outB.set(heap.subarray(s1 >> 2, (s1 >> 2) + m), off);
+    }
+  }
+
+  bias(k: AnyKernelName, x: Float32Array, bias: Float32Array, out: Float32Array, a: number, b: number): void {
+    const fn = this.fns[k] as BiasFn;
+    this.byRows(x, bias, null, out, (xp, bp, _dp, op, m, C) => fn(xp, bp, op, m, C, a, b));
+  }
+
+  biasGrad(k: AnyKernelName, x: Float32Array, bias: Float32Array, dy: Float32Array, out: Float32Array, a: number, b: number): void {
+    const fn = this.fns[k] as BiasGradFn;
+    this.byRows(x, bias, dy, out, (xp, bp, dp, op, m, C) => fn(xp, bp, dp, op, m, C, a, b));
+  }
+
+  /**
+   * Runs a bias kernel over x as rows of C = bias.length channels, streaming what is not in
+   * memory: whole rows per chunk when C fits in a scratch region (the bias is copied once),
+   * else each row in segments with the matching bias segment (the kernel then sees rows of m).
+   */
+  private byRows(x: Float32Array, bias: Float32Array, dy: Float32Array | null, out: Float32Array,
+    run: (xp: number, bp: number, dp: number, op: number, m: number, C: number) => void): void {
+    const n = x.length;
+    const C = bias.length;
+    const heap = this.view();
+    const [xHere, bHere, oHere] = [this.here(x), this.here(bias), this.here(out)];
+    const dHere = dy === null || this.here(dy);
+    if (xHere && bHere && oHere && dHere) return run(x.byteOffset, bias.byteOffset, dy?.byteOffset ?? 0, out.byteOffset, n, C);
+    const [s0, s1, s2] = this.scratch;
+    const segment = (off: number, m: number, bp: number, rowC: number) => {
+      let xp = s0;
+      if (xHere) xp = x.byteOffset + off * 4;
+      else heap.set(x.subarray(off, off + m), s0 >> 2);
+      let dp = s1;
+      if (dy !== null) {
+        if (dHere) dp = dy.byteOffset + off * 4;
+        else heap.set(dy.subarray(off, off + m), s1 >> 2);
+      }
+      const op = oHere ? out.byteOffset + off * 4 : s0;
+      run(xp, bp, dp, op, m, rowC);
+      if (!oHere) out.set(heap.subarray(s0 >> 2, (s0 >> 2) + m), off);
+    };
+    if (C <= CHUNK) {
+      let bp = s2;
+      if (bHere) bp = bias.byteOffset;
+      else heap.set(bias, s2 >> 2);
+      const step = Math.floor(CHUNK / C) * C;
+      for (let off = 0; off < n; off += step) segment(off, Math.min(step, n - off), bp, C);
+      return;
+    }
+    for (let row = 0; row < n; row += C) {
+      for (let c0 = 0; c0 < C; c0 += CHUNK) {
+        const m = Math.min(CHUNK, C - c0);
+        let bp = s2;
+        if (bHere) bp = bias.byteOffset + c0 * 4;
+        else heap.set(bias.subarray(c0, c0 + m), s2 >> 2);
+        segment(row + c0, m, bp, m);
+      }
     }
   }
 
