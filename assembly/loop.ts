@@ -7,6 +7,7 @@
 //
 // Unary op:     s(x, a, b): f32          v(x, a, b): v128
 // Binary op:    s(x, dy, a, b): f32      v(x, dy, a, b): v128   (a gradient, or a fused gate)
+// Sum op:       s(x, a, b): f32          v(x, a, b): v128       w(x) of a term dy·x·w(x) (sumGrad)
 // Gate-grad op: s(a, b, dy, p0, p1, outA, outB): void, v(...) likewise: stores two results
 // a, b (p0, p1) are the activation's parameters (unused ones are ignored and cost nothing).
 
@@ -71,7 +72,17 @@
   }
 }
 
-/** Σ op(x, dy) in f64: each f32 term is exact in f64, so only the additions round. */
+// @ts-ignore: decorator
+@inline const FLT_MAX: f32 = reinterpret<f32>(0x7F7FFFFF);
+const FLT_MAX_V: usize = memory.data<f32>([FLT_MAX, FLT_MAX, FLT_MAX, FLT_MAX], 16);
+const NEG_FLT_MAX_V: usize = memory.data<f32>([-FLT_MAX, -FLT_MAX, -FLT_MAX, -FLT_MAX], 16);
+
+/**
+ * Σ dy·x·w(x) in f64, the gradient of a parameter: the op gives w(x) in f32 (for swish's β,
+ * w = x·σ'(βx)), and the product with dy and x is formed in f64, where it cannot overflow
+ * (|dy·x·w| < 2^384) or round. x is clamped to ±FLT_MAX there, so an infinite x whose w is 0
+ * contributes 0, not ∞·0.
+ */
 // @ts-ignore: decorator
 @inline export function sumGrad<Op>(x: usize, dy: usize, n: i32, a: f32, b: f32): f64 {
   const op = changetype<Op>(0);
@@ -84,9 +95,15 @@
     let lo = f64x2.splat(0);
     let hi = f64x2.splat(0);
     while (x < vend) {
-      const t = op.v(v128.load(x), v128.load(dy), av, bv);
-      lo = f64x2.add(lo, f64x2.promote_low_f32x4(t));
-      hi = f64x2.add(hi, f64x2.promote_low_f32x4(i64x2.shuffle(t, t, 1, 0)));
+      const xv = v128.load(x);
+      const w = op.v(xv, av, bv);
+      const xc = f32x4.pmax(f32x4.pmin(xv, v128.load(FLT_MAX_V)), v128.load(NEG_FLT_MAX_V));
+      const d = v128.load(dy);
+      const xw = i64x2.shuffle(xc, xc, 1, 0);
+      const ww = i64x2.shuffle(w, w, 1, 0);
+      const dd = i64x2.shuffle(d, d, 1, 0);
+      lo = f64x2.add(lo, f64x2.mul(f64x2.mul(f64x2.promote_low_f32x4(d), f64x2.promote_low_f32x4(xc)), f64x2.promote_low_f32x4(w)));
+      hi = f64x2.add(hi, f64x2.mul(f64x2.mul(f64x2.promote_low_f32x4(dd), f64x2.promote_low_f32x4(xw)), f64x2.promote_low_f32x4(ww)));
       x += 16;
       dy += 16;
     }
@@ -94,7 +111,9 @@
     sum = f64x2.extract_lane(both, 0) + f64x2.extract_lane(both, 1);
   }
   while (x < end) {
-    sum += <f64>op.s(load<f32>(x), load<f32>(dy), a, b);
+    const xs = load<f32>(x);
+    const xc = FLT_MAX < xs ? FLT_MAX : (xs < -FLT_MAX ? -FLT_MAX : xs);
+    sum += (<f64>load<f32>(dy) * <f64>xc) * <f64>op.s(xs, a, b);
     x += 4;
     dy += 4;
   }

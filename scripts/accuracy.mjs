@@ -115,33 +115,7 @@ function inputs(c, quick, S) {
     for (let i = 0, b = c * CHUNK; i < CHUNK; i++) bits[i] = b + i;
     return new Float32Array(bits.buffer).filter(Number.isFinite);
   }
-  return quickSample();
-}
-
-/** Where kernels change regime: e^-z under/overflow, σ rounding to 1, the clamp Z_MAX = 109. */
-const BOUNDARIES = [0, 2 ** -149, 2 ** -126 - 2 ** -149, 2 ** -126, 2 ** -24, 2 ** -12, 0.5, 1, 1.2784645, 2,
-  8.317766, 15.942385, 16.635532, 17, 87.33655, 88.02969, 88.72284, 103.27893, 103.97208, 104, 108.5, 109, 109.5,
-  110, 2 ** 31, 2 ** 60, 2 ** 95, 2 ** 96, 3.4028234663852886e38];
-
-/** 2^20 inputs spread evenly over all finite bit patterns, plus each boundary and its 8 neighbours either side. */
-function quickSample() {
-  const bits = new Uint32Array(CHUNK);
-  const step = TOTAL / CHUNK;
-  for (let i = 0; i < CHUNK; i++) bits[i] = Math.floor(i * step + ((i * 2654435761) % step));
-  const near = new Uint32Array(BOUNDARIES.length * 2 * 17);
-  const f = new Float32Array(1);
-  const u = new Uint32Array(f.buffer);
-  let j = 0;
-  for (const v of BOUNDARIES) {
-    for (const sign of [1, -1]) {
-      f[0] = sign * v;
-      for (let d = -8; d <= 8; d++) near[j++] = (u[0] + d) >>> 0;
-    }
-  }
-  const all = new Uint32Array(CHUNK + near.length);
-  all.set(bits);
-  all.set(near, CHUNK);
-  return new Float32Array(all.buffer).filter(Number.isFinite);
+  return S.boundarySample(CHUNK);
 }
 
 async function work() {

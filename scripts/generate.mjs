@@ -4,6 +4,7 @@
 //   assembly/generated/kernels.ts   one WebAssembly export per kernel, over the shared loops
 //   src/generated/registry.ts       the list of activations and the merged kernel table
 //   src/generated/api.ts            the public functions, with JSDoc from each entry
+//   src/generated/classes.ts        one typed class export per activation (src/classes.ts)
 // The entries are TypeScript; they are compiled first (to build/registry/) so they can be read.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -118,5 +119,18 @@ for (const s of [...specs, ...fused]) {
   }
 }
 write('src/generated/api.ts', api);
+// --- src/generated/classes.ts
+const { activationClassName } = await import(pathToFileURL(join(out, 'kernel.js')).href);
+let cls = `${HEADER}import { named } from '../classes.js';\n`;
+for (const s of specs) cls += `import type { ${s.name} as ${s.name}Spec } from '../activations/${s.name}.js';\n`;
+for (const s of specs) {
+  const C = activationClassName(s.name);
+  const keeps = s.backwardFromOutput ? 'y' : 'x';
+  const params = s.kernels[s.forward].params.map((p) => `${p.name} = ${p.default}`).join(', ');
+  cls += `\n/** ${s.doc} ${params ? `Options: ${params}${s.paramGrad ? ', trainable' : ''}. ` : ''}Keeps ${keeps} for backward. */\n`;
+  cls += `export const ${C} = named<typeof ${s.name}Spec>('${s.name}');\nexport type ${C} = InstanceType<typeof ${C}>;\n`;
+}
+write('src/generated/classes.ts', cls);
+
 const count = (l) => l.reduce((n, s) => n + Object.keys(s.kernels).length, 0);
 console.log(`generate: ${specs.length} activations (${count(specs)} kernels), ${fused.length} fused forms (${count(fused)} kernels)`);

@@ -53,3 +53,36 @@ export function maxUlpError(k: KernelName, input: Float32Array, got: Float32Arra
   }
   return { maxUlp, at, maxAbs };
 }
+
+/**
+ * Where kernels change regime: e^-z under/overflow, σ rounding to 1, the clamps (Z_MAX = 109,
+ * 2^95), the largest float. The quick accuracy sample holds each with 8 neighbours either side.
+ */
+export const BOUNDARIES: readonly number[] = [0, 2 ** -149, 2 ** -126 - 2 ** -149, 2 ** -126, 2 ** -24, 2 ** -12, 0.5, 1,
+  1.2784645, 2, 3, 6, 8.317766, 9.010913, 15.942385, 16.635532, 17, 20, 87.33655, 88.02969, 88.72284, 103.27893, 103.97208,
+  104, 108.5, 109, 109.5, 110, 2 ** 31, 2 ** 60, 2 ** 95, 2 ** 96, 3.4028234663852886e38];
+
+/**
+ * The quick accuracy sample (`npm run accuracy -- --quick` and test/accuracy.test.ts): `spread`
+ * inputs spread evenly over all finite f32 bit patterns, plus every boundary and its 8
+ * neighbours on either side, both signs.
+ */
+export function boundarySample(spread = 2 ** 20): Float32Array {
+  const bits = new Uint32Array(spread);
+  const step = 2 ** 32 / spread;
+  for (let i = 0; i < spread; i++) bits[i] = Math.floor(i * step + ((i * 2654435761) % step));
+  const near = new Uint32Array(BOUNDARIES.length * 2 * 17);
+  const f = new Float32Array(1);
+  const u = new Uint32Array(f.buffer);
+  let j = 0;
+  for (const v of BOUNDARIES) {
+    for (const sign of [1, -1]) {
+      f[0] = sign * v;
+      for (let d = -8; d <= 8; d++) near[j++] = (u[0] + d) >>> 0;
+    }
+  }
+  const all = new Uint32Array(spread + near.length);
+  all.set(bits);
+  all.set(near, spread);
+  return new Float32Array(all.buffer).filter(Number.isFinite);
+}

@@ -38,5 +38,7 @@ export function memoryBytes(): number {
   return currentBackend().memoryBytes();
 }
 
-export { ulpError, withinBound, maxUlpError } from './accuracy.js';
-export * from './classes.js'; export { curve, type Curve, type CurveOptions } from './curve.js';
+export { ulpError, withinBound, maxUlpError, boundarySample } from './accuracy.js';
+export * from './classes.js';
+export * from './generated/classes.js';
+export { curve, type Curve, type CurveOptions } from './curve.js';

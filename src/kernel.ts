@@ -33,6 +33,11 @@ export interface Param {
   doc?: string;
   /** Only values > 0 make sense (e.g. softplus's β): others are a RangeError. */
   positive?: boolean;
+  /**
+   * Nonzero values smaller than this in magnitude are a RangeError: the kernels' clamps assume
+   * them away (swish's β: below 2^-60, inputs beyond 2^95 would no longer saturate σ).
+   */
+  minAbs?: number;
 }
 
 export type MapLoop = (x: Float32Array, out: Float32Array, n: number, a: number, b: number) => void;
@@ -175,3 +180,13 @@ export const clampAbs = (v: number, m: number): number => (v > m ? m : v < -m ? 
 
 /** As assembly/vmath.ts: beyond |t| = Z_MAX, σ(t) has saturated to 0 or 1 in f32. */
 export const Z_MAX = 109;
+
+/** Class names that are not plain PascalCase of the registry name. */
+const SPELLINGS: Readonly<Record<string, string>> = {
+  relu: 'ReLU', elu: 'ELU', selu: 'SELU', gelu: 'GELU', leakyRelu: 'LeakyReLU', geluTanh: 'GELUTanh',
+};
+
+/** The class name of a registry activation: 'swish' → 'Swish', 'leakyRelu' → 'LeakyReLU'. */
+export function activationClassName(name: string): string {
+  return Object.hasOwn(SPELLINGS, name) ? SPELLINGS[name] : name[0].toUpperCase() + name.slice(1);
+}

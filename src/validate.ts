@@ -66,12 +66,13 @@ export function outArray(out: unknown, n: number, lengthOf: string, name = 'out'
 
 /** A parameter as the f32 the kernels use; it must be a number that stays finite in f32 (and
  * is > 0 where only positive values make sense). */
-export function f32Param(v: unknown, name: string, positive = false): number {
+export function f32Param(v: unknown, name: string, positive = false, minAbs = 0): number {
   if (typeof v !== 'number') throw new TypeError(`${name} must be a number, got ${describe(v)}`);
   const r = Math.fround(v);
   if (!Number.isFinite(r)) {
     throw new RangeError(`${name} must be a finite number (within float32 range), got ${v}`);
   }
   if (positive && !(r > 0)) throw new RangeError(`${name} must be > 0, got ${v}`);
+  if (r !== 0 && Math.abs(r) < minAbs) throw new RangeError(`${name} must be 0 or at least ${minAbs} in magnitude, got ${v}`);
   return r;
 }

@@ -13,7 +13,7 @@ function params(k: AnyKernelName, given: readonly unknown[]): [number, number] {
   const p: [number, number] = [0, 0];
   for (let i = 0; i < spec.length; i++) {
     const v = given[i] === undefined ? spec[i].default : given[i];
-    p[i] = f32Param(v, spec[i].name, spec[i].positive === true);
+    p[i] = f32Param(v, spec[i].name, spec[i].positive === true, spec[i].minAbs ?? 0);
   }
   return p;
 }

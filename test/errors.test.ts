@@ -305,11 +305,18 @@ describe.each(BACKENDS)('%s backend', (backend) => {
         new BigInt64Array(bits.buffer)[0] -= 1n; // the double just below: rounds to FLT_MAX
         const below = bits[0];
         expect(Math.fround(below)).toBe(3.4028234663852886e38);
-        for (const b of [below, -below, 3.4028234663852886e38, 2 ** -149, 0]) {
+        for (const b of [below, -below, 3.4028234663852886e38, 2 ** -60, -(2 ** -60), 0]) {
           const v = { ...valid(fn), beta: b };
           const got = call(fn, v);
           // Only the forward's float64 reference stays meaningful for an infinite β·x.
           if (fn.kernel === 'swish') expectCorrect(fn, v, got, backend);
+        }
+      });
+
+      test('a nonzero beta smaller than 2^-60 in magnitude is a RangeError naming beta', () => {
+        for (const b of [2 ** -61, -(2 ** -149), 1e-30]) {
+          expect(() => call(fn, { ...valid(fn), beta: b })).toThrow(RangeError);
+          expect(() => call(fn, { ...valid(fn), beta: b })).toThrow(/beta/);
         }
       });
     }

@@ -3,7 +3,7 @@ import type { Backend } from '../src/index.js';
 import { activations, kernels, type Activation, type KernelName } from '../src/registry.js';
 
 export const BACKENDS: Backend[] = ['simd', 'wasm', 'js'];
-export { ulpError, withinBound, MIN_NORMAL } from '../src/accuracy.js';
+export { ulpError, withinBound, MIN_NORMAL, boundarySample } from '../src/accuracy.js';
 
 /** mulberry32: a small seeded generator, so every failure reproduces. */
 export function rng(seed: number): () => number {
@@ -67,3 +67,4 @@ export function inputFor(k: KernelName, xs: ArrayLike<number>): Float32Array {
   const p = defaultParams(fwd === undefined ? k : activationOf(k).forward);
   return Float32Array.from(xs, (x) => fwd.reference(x, p));
 }
+

@@ -31,3 +31,7 @@ test.each(blocks.map((b, i) => [i, b]))('README example %i prints what it says',
   const stdout = execFileSync(process.execPath, ['--input-type=module', '-e', code as string], { cwd: root, encoding: 'utf8' });
   expect(stdout.trim().split('\n')).toEqual(expectedOutput(code as string));
 });
+
+test('the README\'s generated tables match the registry and docs/accuracy.md (node scripts/readme.mjs)', () => {
+  execFileSync(process.execPath, [join(root, 'scripts/readme.mjs'), '--check'], { cwd: root, encoding: 'utf8', stdio: 'pipe' });
+});

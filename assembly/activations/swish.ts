@@ -85,22 +85,24 @@ const SIGN_V: usize = memory.data<u32>([0x80000000, 0x80000000, 0x80000000, 0x80
 }
 
 // @ts-ignore: decorator
-@inline const X_SQ_MAX: f32 = reinterpret<f32>(0x5D800000); // 2^60: (2^60)²·¼ stays finite
-const X_SQ_MAX_V: usize = memory.data<f32>([X_SQ_MAX, X_SQ_MAX, X_SQ_MAX, X_SQ_MAX], 16);
+@inline const FLT_MAX: f32 = reinterpret<f32>(0x7F7FFFFF);
+const FLT_MAX_V: usize = memory.data<f32>([FLT_MAX, FLT_MAX, FLT_MAX, FLT_MAX], 16);
+const NEG_FLT_MAX_V: usize = memory.data<f32>([-FLT_MAX, -FLT_MAX, -FLT_MAX, -FLT_MAX], 16);
 
-/** One term of ∂L/∂β = Σ dy·x²·σ'(t): dy·x·(x·f·(1 − f)). Infinite x contributes 0 (β ≠ 0). */
+/** w(x) = x·σ'(βx) = x·f·(1 − f), the factor of ∂L/∂β = Σ dy·x·w(x) (the loop multiplies by dy
+ * and x in f64). For x = ±∞ with β ≠ 0, f = 0 and x is clamped to ±FLT_MAX, so w = 0; β = 0 makes
+ * t = NaN there (0·∞), as in float arithmetic. */
 @final export class SwishBetaGrad {
   // @ts-ignore: decorator
-  @inline s(x: f32, dy: f32, beta: f32, b: f32): f32 {
+  @inline s(x: f32, beta: f32, b: f32): f32 {
     const f = sigmoidNegAbs(clampAbs(beta * x));
-    const xc = min<f32>(max<f32>(x, -X_SQ_MAX), X_SQ_MAX);
-    return dy * (xc * (xc * (f * (1 - f))));
+    const xc = FLT_MAX < x ? FLT_MAX : (x < -FLT_MAX ? -FLT_MAX : x);
+    return xc * (f * (1 - f));
   }
   // @ts-ignore: decorator
-  @inline v(x: v128, dy: v128, beta: v128, b: v128): v128 {
+  @inline v(x: v128, beta: v128, b: v128): v128 {
     const f = sigmoidNegAbsV(clampAbsV(f32x4.mul(beta, x)));
-    const xmax = v128.load(X_SQ_MAX_V);
-    const xc = f32x4.pmax(f32x4.pmin(x, xmax), f32x4.neg(xmax));
-    return f32x4.mul(dy, f32x4.mul(xc, f32x4.mul(xc, f32x4.mul(f, f32x4.sub(v128.load(ONE_V), f)))));
+    const xc = f32x4.pmax(f32x4.pmin(x, v128.load(FLT_MAX_V)), v128.load(NEG_FLT_MAX_V));
+    return f32x4.mul(xc, f32x4.mul(f, f32x4.sub(v128.load(ONE_V), f)));
   }
 }

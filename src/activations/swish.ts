@@ -2,13 +2,13 @@
 // fallback. WebAssembly element math: assembly/activations/swish.ts.
 import { clampAbs, defineActivation, sigmoid64, Z_MAX } from '../kernel.js';
 
-const BETA = [{ name: 'beta', default: 1, doc: 'the slope β inside σ; trainable with swishBetaGrad' }] as const;
+const BETA = [{ name: 'beta', default: 1, minAbs: 2 ** -60, doc: 'the slope β inside σ; trainable with swishBetaGrad' }] as const;
 
 /** t = fl(β·x): every f32 implementation forms that product first, and the contract uses it. */
 const swishT = (x: number, p: readonly number[]) => Math.fround(Math.fround(p[0]) * x);
 
-/** As assembly/activations/swish.ts: x² is formed from x clamped to ±2^60 so it stays finite. */
-const X_SQ_MAX = 2 ** 60;
+/** As assembly/activations/swish.ts: x is clamped to ±FLT_MAX, so x = ±∞ (where σ' is 0) gives 0. */
+const X_SQ_MAX = 3.4028234663852886e38;
 
 /** x·σ(t): x/(1+e^−t) for t ≥ 0, x·e^t/(1+e^t) below, and ±0 once e^t has underflowed. */
 function swishJs(x: number, beta: number): number {
@@ -31,7 +31,7 @@ function swishBackwardJs(x: number, dy: number, beta: number): number {
 function swishBetaGradTermJs(x: number, dy: number, beta: number): number {
   const e = Math.exp(-Math.abs(Math.fround(beta * x)));
   const xc = clampAbs(x, X_SQ_MAX);
-  return dy * xc * xc * ((e / (1 + e)) * (1 / (1 + e)));
+  return dy * xc * (xc * ((e / (1 + e)) * (1 / (1 + e))));
 }
 
 export const swish = defineActivation({
@@ -71,7 +71,7 @@ export const swish = defineActivation({
       reads: 'x',
       params: BETA,
       formula: '∂L/∂β = Σ dy·x²·σ(βx)·(1−σ(βx))',
-      notes: 'Summed in float64. Infinite x contributes 0 (for β ≠ 0).',
+      notes: 'Each term dy·x·(x·σ′(βx)) formed and summed in float64 (no overflow). Infinite x contributes 0 (for β ≠ 0).',
       bound: { ulp: { simd: 4, wasm: 4, js: 1 }, relSum: 2 ** -21 },
       reference: (x, dy, p) => {
         const t = swishT(x, p);

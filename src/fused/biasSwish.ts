@@ -3,7 +3,7 @@
 // loops of assembly/loop.ts and swish's element math.
 import { clampAbs, defineFused, sigmoid64, Z_MAX } from '../kernel.js';
 
-const BETA = [{ name: 'beta', default: 1, doc: 'the slope β of swish' }] as const;
+const BETA = [{ name: 'beta', default: 1, minAbs: 2 ** -60, doc: 'the slope β of swish' }] as const;
 /** The kernels form u = fl(x + bias), then t = fl(β·u); the contract is stated against that. */
 const u32 = (x: number, bias: number) => Math.fround(x + bias);
 

@@ -2,7 +2,7 @@
 // WebAssembly element math: assembly/fused/swiglu.ts (over assembly/activations/swish.ts).
 import { defineFused, sigmoid64 } from '../kernel.js';
 
-const BETA = [{ name: 'beta', default: 1, doc: 'the slope β of the swish gate' }] as const;
+const BETA = [{ name: 'beta', default: 1, minAbs: 2 ** -60, doc: 'the slope β of the swish gate' }] as const;
 const t32 = (a: number, p: readonly number[]) => Math.fround(Math.fround(p[0]) * a);
 
 /** swish(a) in float64 as the JS fallback computes it (see src/activations/swish.ts). */

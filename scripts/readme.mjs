@@ -1,0 +1,70 @@
+// Rewrites the generated regions of README.md from the registry (dist/, after `npm run build`)
+// and from docs/accuracy.md (the exhaustive sweep), so the docs cannot drift from the code:
+//   <!-- generated:activations -->  one row per activation: kernels, formula, parameters, bounds
+//   <!-- generated:accuracy -->     the measured maxima per kernel and backend
+//   node scripts/readme.mjs          rewrite README.md
+//   node scripts/readme.mjs --check  exit 1 if README.md is not what it would write
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const S = await import(join(root, 'dist/esm/index.js'));
+
+const bound = (b) => {
+  const ulp = b.ulp.simd === b.ulp.wasm ? `${b.ulp.simd}` : `${b.ulp.simd}/${b.ulp.wasm}`;
+  const abs = b.absDy ? ` or 2^${Math.log2(b.absDy)}·\\|dy\\|` : '';
+  return `${ulp}${abs} · ${b.ulp.js}`;
+};
+
+function activationsTable() {
+  const rows = ['| activation | kernels | forward | parameters | max error, ULP (simd, wasm · js) |', '|---|---|---|---|---|'];
+  for (const a of S.activations) {
+    const fwd = S.kernels[a.forward];
+    const ks = [a.forward, a.backward, a.backwardFromOutput, a.paramGrad].filter(Boolean).map((k) => `\`${k}\``).join(', ');
+    const params = fwd.params.map((p) => `${p.name} = ${p.default}${p.positive ? ' (> 0)' : ''}`).join(', ') || '—';
+    const bounds = [a.forward, a.backward, a.backwardFromOutput].filter(Boolean)
+      .map((k) => `${k === a.forward ? 'fwd' : k === a.backward ? 'bwd' : 'from y'} ${bound(S.kernels[k].bound)}`).join('; ');
+    rows.push(`| ${a.name} | ${ks} | ${fwd.formula} | ${params} | ${bounds} |`);
+  }
+  return rows.join('\n');
+}
+
+function accuracyTable() {
+  const file = join(root, 'docs/accuracy.md');
+  if (!existsSync(file)) return '*(run `npm run accuracy` to measure)*';
+  const md = readFileSync(file, 'utf8');
+  const made = md.split('\n').find((l) => l.startsWith('Made by')) ?? '';
+  const rows = md.split('\n').filter((l) => /^\| \w+ \| (simd|wasm|js) \|/.test(l)).map((l) => l.split('|').map((c) => c.trim()));
+  const by = new Map();
+  for (const r of rows) {
+    const [, k, b, maxUlp, bnd, at, allUlp, maxAbs, exact] = r;
+    if (!by.has(k)) by.set(k, {});
+    by.get(k)[b] = { maxUlp, bnd, at, allUlp, maxAbs, exact };
+  }
+  const out = ['| kernel | simd | wasm | js | bound (simd, wasm · js) | exactly rounded (simd) |', '|---|---|---|---|---|---|'];
+  for (const [k, v] of by) {
+    const cell = (b) => (v[b] ? `${Number(v[b].maxUlp).toFixed(2)}${v[b].maxAbs !== '-' ? ` (abs ${v[b].maxAbs.replace('·2^-23', '')}·2^−23)` : ''}` : '—');
+    out.push(`| \`${k}\` | ${cell('simd')} | ${cell('wasm')} | ${cell('js')} | ${S.kernels[k] ? bound(S.kernels[k].bound) : '—'} | ${v.simd?.exact ?? '—'} |`);
+  }
+  return `${out.join('\n')}\n\n${made.replace('Made by', 'Measured by')}`;
+}
+
+const regions = { activations: activationsTable(), accuracy: accuracyTable() };
+const readmePath = join(root, 'README.md');
+const before = readFileSync(readmePath, 'utf8');
+let after = before;
+for (const [name, body] of Object.entries(regions)) {
+  const re = new RegExp(`(<!-- generated:${name} -->)[\\s\\S]*?(<!-- /generated:${name} -->)`);
+  if (!re.test(after)) throw new Error(`README.md has no <!-- generated:${name} --> region`);
+  after = after.replace(re, (_m, open, close) => `${open}\n${body}\n${close}`);
+}
+if (process.argv.includes('--check')) {
+  if (after !== before) {
+    console.error('README.md is out of date: run `node scripts/readme.mjs` (after `npm run build`)');
+    process.exit(1);
+  }
+} else {
+  writeFileSync(readmePath, after);
+  console.log('README.md: generated regions rewritten');
+}

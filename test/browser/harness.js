@@ -1,0 +1,34 @@
+// The page side of the browser tests: loads the self-contained bundle unbundled, as a
+// <script type="module"> would, and exposes it with the conformance subset to page.evaluate.
+import * as S from '../../dist/browser/swish-wasm.js';
+import { BACKENDS, runSuite } from './suite.js';
+
+/** Runs one job in a fresh module Worker (test/browser/worker.js) and resolves to its report. */
+function inWorker(job) {
+  return new Promise((resolve, reject) => {
+    const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+    const done = (fn, v) => {
+      w.terminate();
+      fn(v);
+    };
+    w.onmessage = (e) => done(resolve, e.data);
+    w.onerror = (e) => done(reject, new Error(`worker error: ${e.message} (${e.filename}:${e.lineno})`));
+    w.onmessageerror = () => done(reject, new Error('worker message could not be deserialized'));
+    w.postMessage(job);
+  });
+}
+
+/** What the runtime reports about itself after `how` ('init' or 'initSync') has run. */
+async function describe(how = 'init') {
+  const selected = how === 'initSync' ? S.initSync() : await S.init();
+  return {
+    selected,
+    backend: S.backend(),
+    available: S.availableBackends(),
+    simd: S.simdSupported(),
+    hasWebAssembly: typeof WebAssembly === 'object',
+  };
+}
+
+window.harness = { S, BACKENDS, runSuite: (b, opts) => runSuite(S, b, opts), inWorker, describe };
+document.body.dataset.ready = 'true';

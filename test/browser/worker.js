@@ -1,0 +1,26 @@
+// The worker side of the browser tests (a module Worker started by harness.js). One job per
+// worker: { hide?: 'webassembly' | 'simd', how?: 'init' | 'initSync', backends?: [...], specials? }. It hides
+// the feature first, then loads the bundle, initializes it and runs the conformance subset on
+// each requested backend, and posts back { ok, selected, backend, available, simd, results }.
+self.onmessage = async ({ data: job }) => {
+  try {
+    if (job.hide === 'webassembly') await import('./hide-webassembly.js');
+    if (job.hide === 'simd') await import('./hide-simd.js');
+    const S = await import('../../dist/browser/swish-wasm.js');
+    const { runSuite } = await import('./suite.js');
+    const selected = job.how === 'initSync' ? S.initSync() : await S.init();
+    const report = {
+      ok: true,
+      selected,
+      backend: S.backend(),
+      available: S.availableBackends(),
+      simd: S.simdSupported(),
+      hasWebAssembly: typeof WebAssembly === 'object',
+      results: [],
+    };
+    for (const b of job.backends ?? []) report.results.push(runSuite(S, b, { specials: job.specials }));
+    self.postMessage(report);
+  } catch (e) {
+    self.postMessage({ ok: false, error: String((e && e.stack) || e) });
+  }
+};
