@@ -44,7 +44,8 @@ export const tanh = defineActivation({
       formula: 'dx = dy·(1 − tanh²x) = dy·sech²x',
       notes: 'From the forward input x, as 4e/(1 + e)² with e = e^−2|x|: accurate for every x (relative error ' +
         'under 3·2^-24 before the product with dy), with no cancellation where tanh x is near ±1. ' +
-        'The gradient at ±∞ is 0 (for finite dy), at ±0 it is dy.',
+        'The gradient at ±∞ is 0 (for finite dy), at ±0 it is dy. Where sech²x < 2^-126 (|x| >= 44.36142) the ' +
+        'WebAssembly kernels give +0 (no subnormal intermediates); the JS fallback keeps the subnormal value.',
       bound: { ulp: { simd: 3.5, wasm: 3.5, js: 1 }, absDy: 2 ** -23 },
       exact: [[Infinity, 0], [-Infinity, 0], [NaN, NaN], [0, 1], [-0, 1]],
       reference: (x, dy) => dy * sech2Ref(x),
