@@ -11,7 +11,7 @@ const swishT = (x: number, p: readonly number[]) => Math.fround(Math.fround(p[0]
 const X_SQ_MAX = 3.4028234663852886e38;
 
 /** x·σ(t): x/(1+e^−t) for t ≥ 0, x·e^t/(1+e^t) below, and ±0 once e^t has underflowed. */
-function swishJs(x: number, beta: number): number {
+export function swishJs(x: number, beta: number): number {
   const t = Math.fround(beta * x);
   const e = Math.exp(-Math.abs(t));
   if (!(t < 0)) return x / (1 + e);
@@ -19,7 +19,7 @@ function swishJs(x: number, beta: number): number {
 }
 
 /** dy·s·(1 + t·(1 − s)), s = σ(t), with t clamped to ±Z_MAX inside the bracket as the kernels do. */
-function swishBackwardJs(x: number, dy: number, beta: number): number {
+export function swishBackwardJs(x: number, dy: number, beta: number): number {
   const t = Math.fround(beta * x);
   const e = Math.exp(-Math.abs(t));
   const lo = e / (1 + e); // σ(−|t|)

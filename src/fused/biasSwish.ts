@@ -1,27 +1,12 @@
 // biasSwish(x, bias) = swish(x + bias) over rows of bias.length channels: the bias-then-activation
 // step after a linear layer, in one pass. WebAssembly: assembly/fused/biasSwish.ts over the bias
 // loops of assembly/loop.ts and swish's element math.
-import { clampAbs, defineFused, sigmoid64, Z_MAX } from '../kernel.js';
+import { defineFused, sigmoid64 } from '../kernel.js';
+import { swishBackwardJs, swishJs } from '../activations/swish.js';
 
 const BETA = [{ name: 'beta', default: 1, minAbs: 2 ** -60, doc: 'the slope β of swish' }] as const;
 /** The kernels form u = fl(x + bias), then t = fl(β·u); the contract is stated against that. */
 const u32 = (x: number, bias: number) => Math.fround(x + bias);
-
-function swishJs(x: number, beta: number): number {
-  const t = Math.fround(beta * x);
-  const e = Math.exp(-Math.abs(t));
-  if (!(t < 0)) return x / (1 + e);
-  return e === 0 ? (x < 0 ? -0 : 0) : (x * e) / (1 + e);
-}
-
-function swishBackwardJs(x: number, dy: number, beta: number): number {
-  const t = Math.fround(beta * x);
-  const e = Math.exp(-Math.abs(t));
-  const lo = e / (1 + e);
-  const hi = 1 / (1 + e);
-  const neg = t < 0;
-  return dy * ((neg ? lo : hi) * (1 + clampAbs(t, Z_MAX) * (neg ? hi : lo)));
-}
 
 export const biasSwish = defineFused({
   name: 'biasSwish',
