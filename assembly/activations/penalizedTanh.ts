@@ -1,4 +1,5 @@
-import { tanhS, tanhV, sech2S, sech2V } from "./tanh";
+import { EXP_UNSCALE, EXP_UNSCALE_V } from "../vmath";
+import { tanhS, tanhV, sech2ScaledS, sech2ScaledV } from "./tanh";
 
 // Penalized tanh (Xu, Huang & Li 2016): tanh x for x > 0, a·tanh x below, a = 0.25 by default.
 // The tanh and sech² element math is tanh's (assembly/activations/tanh.ts); the branch is picked
@@ -22,12 +23,12 @@ import { tanhS, tanhV, sech2S, sech2V } from "./tanh";
 @final export class PenalizedTanhBackward {
   // @ts-ignore: decorator
   @inline s(x: f32, dy: f32, a: f32, b: f32): f32 {
-    const g = sech2S(x);
+    const g = sech2ScaledS(x) * EXP_UNSCALE;
     return dy * (x > 0 ? g : a * g);
   }
   // @ts-ignore: decorator
   @inline v(x: v128, dy: v128, a: v128, b: v128): v128 {
-    const g = sech2V(x);
+    const g = f32x4.mul(sech2ScaledV(x), v128.load(EXP_UNSCALE_V));
     return f32x4.mul(dy, v128.bitselect(g, f32x4.mul(a, g), f32x4.gt(x, f32x4.splat(0))));
   }
 }

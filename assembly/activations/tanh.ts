@@ -98,25 +98,24 @@ const HALF_V: usize = memory.data<f32>([0.5, 0.5, 0.5, 0.5], 16);
 const Z_FLUSH_V: usize = memory.data<f32>([Z_FLUSH, Z_FLUSH, Z_FLUSH, Z_FLUSH], 16);
 const E_MIN_V: usize = memory.data<f32>([E_MIN, E_MIN, E_MIN, E_MIN], 16);
 
-/** sech²x = 1 − tanh²x (shared with penalizedTanhBackward). */
+/** sech²x·2^32 (shared with penalizedTanhBackward): the caller multiplies by EXP_UNSCALE. */
 // @ts-ignore: decorator
-@inline export function sech2S(x: f32): f32 {
+@inline export function sech2ScaledS(x: f32): f32 {
   const z0 = abs<f32>(x + x);
   const z = Z_FLUSH < z0 ? Z_FLUSH : z0;
   const E: f32 = z >= Z_FLUSH ? 0 : expNegScaled(z);
   const e = (E < E_MIN ? E_MIN : E) * EXP_UNSCALE; // pmax(E, E_MIN): NaN stays
-  return ((E * 4) / (<f32>1 + e * (<f32>2 + e))) * EXP_UNSCALE;
+  return (E * 4) / (<f32>1 + e * (<f32>2 + e));
 }
 
-/** Four lanes of sech2S, bit-identical to it. */
+/** Four lanes of sech2ScaledS, bit-identical to it. */
 // @ts-ignore: decorator
-@inline export function sech2V(x: v128): v128 {
-  const unscale = v128.load(EXP_UNSCALE_V);
+@inline export function sech2ScaledV(x: v128): v128 {
   const z = f32x4.pmin(f32x4.abs(f32x4.add(x, x)), v128.load(Z_FLUSH_V));
   const E = v128.andnot(expNegScaledV(z), f32x4.ge(z, v128.load(Z_FLUSH_V)));
-  const e = f32x4.mul(f32x4.pmax(E, v128.load(E_MIN_V)), unscale);
+  const e = f32x4.mul(f32x4.pmax(E, v128.load(E_MIN_V)), v128.load(EXP_UNSCALE_V));
   const den = f32x4.add(v128.load(ONE_V), f32x4.mul(e, f32x4.add(v128.load(TWO_V), e)));
-  return f32x4.mul(f32x4.div(f32x4.mul(E, v128.load(FOUR_V)), den), unscale);
+  return f32x4.div(f32x4.mul(E, v128.load(FOUR_V)), den);
 }
 
 /** tanh x. */
@@ -130,9 +129,11 @@ const E_MIN_V: usize = memory.data<f32>([E_MIN, E_MIN, E_MIN, E_MIN], 16);
 /** dx = dy·(1 − tanh²x), from x. */
 @final export class TanhBackward {
   // @ts-ignore: decorator
-  @inline s(x: f32, dy: f32, a: f32, b: f32): f32 { return dy * sech2S(x); }
+  @inline s(x: f32, dy: f32, a: f32, b: f32): f32 { return dy * (sech2ScaledS(x) * EXP_UNSCALE); }
   // @ts-ignore: decorator
-  @inline v(x: v128, dy: v128, a: v128, b: v128): v128 { return f32x4.mul(dy, sech2V(x)); }
+  @inline v(x: v128, dy: v128, a: v128, b: v128): v128 {
+    return f32x4.mul(dy, f32x4.mul(sech2ScaledV(x), v128.load(EXP_UNSCALE_V)));
+  }
 }
 
 // From a kept y = tanh x: 1 − y² as (1 − y)(1 + y) for |y| >= 1/2, where 1 ∓ y is exact (Sterbenz)

@@ -36,7 +36,8 @@ export const penalizedTanh = defineActivation({
       notes: 'At the kink x = 0 the slope is a (the x <= 0 side, as PyTorch does for LeakyReLU): ' +
         'penalizedTanhBackward(0) = a·dy. The gradient at ±∞ is 0 (for finite dy); NaN gives NaN. ' +
         'sech²x is tanhBackward\'s; a·sech²x adds a rounding unless a is a power of two: the bound is for any a, ' +
-        'at the default 0.25 it is tanhBackward\'s 3.5 ULP.',
+        'at the default 0.25 it is tanhBackward\'s 3.5 ULP. As in tanhBackward, sech²x is +0 from |x| = 44.36142 on ' +
+        '(below 2^-126), so with |a| > 1 results up to |a|·2^-126 are flushed there (within the absolute clause).',
       bound: { ulp: { simd: 4.5, wasm: 4.5, js: 1 }, absDy: 2 ** -23 },
       exact: [[Infinity, 0], [-Infinity, 0], [NaN, NaN], [0, 0.25], [-0, 0.25], [1e-30, 1]],
       reference: (x, dy, p) => dy * (x > 0 ? 1 : Math.fround(p[0])) * sech2Ref(x),
