@@ -205,14 +205,16 @@ const TWO_V: usize = memory.data<f32>([2, 2, 2, 2], 16);
 // Measured against float64 (gelu on a dense grid of x in [−13.2, 14]): 2.5 ULP, mostly u's
 // division and the last addition. Results are scaled by 2^32 like expNegScaled's (callers
 // multiply by EXP_UNSCALE last). Subnormal results are flushed: from a = GT_MAX on, s is set to
-// 0, so the result is 0 (gelu: ±0). Computing them would be right (the scaling keeps them
+// 0, so the result is 0 (gelu: ±0). GT_MAX is the first f32 where the exact result is subnormal
+// (found against the float64 reference), so the flush depends on the input alone and the fused
+// geglu can state its contract against gelu(a) with subnormals flushed. Computing them would be right (the scaling keeps them
 // exact) but slow on x86, where every subnormal product takes a microcode assist: with inputs
 // uniform in [−20, 20], 3% of them in the subnormal band doubled gelu's time (5.4 vs 2.7 ns).
 
 // @ts-ignore: decorator
-@inline export const GT_MAX: f32 = 13.15; // a·Φ(−a) < 2^-126 from a = 13.146247 on
+@inline export const GT_MAX: f32 = reinterpret<f32>(0x41525707); // 13.1462469: the first f32 a with a·Φ(−a) < 2^-126
 // @ts-ignore: decorator
-@inline export const GD_MAX: f32 = 13.35; // |Φ(−a) − a·φ(a)| < 2^-126 from a = 13.341883 on
+@inline export const GD_MAX: f32 = reinterpret<f32>(0x4155785A); // 13.3418827: the first f32 a with |Φ(−a) − a·φ(a)| < 2^-126
 // @ts-ignore: decorator
 @inline export const GC: f32 = reinterpret<f32>(0x3F4C422A); // 0.797884583 = f32(√(2/π))
 // @ts-ignore: decorator

@@ -1,6 +1,7 @@
 // Rewrites the generated regions of README.md from the registry (dist/, after `npm run build`)
 // and from docs/accuracy.md (the exhaustive sweep), so the docs cannot drift from the code:
 //   <!-- generated:activations -->  one row per activation: kernels, formula, parameters, bounds
+//   <!-- generated:fused -->        one row per fused form: kernels, formula, parameters, bounds
 //   <!-- generated:accuracy -->     the measured maxima per kernel and backend
 //   node scripts/readme.mjs          rewrite README.md
 //   node scripts/readme.mjs --check  exit 1 if README.md is not what it would write
@@ -26,6 +27,17 @@ function activationsTable() {
     const bounds = [a.forward, a.backward, a.backwardFromOutput].filter(Boolean)
       .map((k) => `${k === a.forward ? 'fwd' : k === a.backward ? 'bwd' : 'from y'} ${bound(S.kernels[k].bound)}`).join('; ');
     rows.push(`| ${a.name} | ${ks} | ${fwd.formula} | ${params} | ${bounds} |`);
+  }
+  return rows.join('\n');
+}
+
+function fusedTable() {
+  const rows = ['| fused form | kernels | forward | parameters | max error, ULP (simd, wasm · js) |', '|---|---|---|---|---|'];
+  for (const f of S.fusedSpecs) {
+    const fwd = S.fusedKernels[f.forward];
+    const params = fwd.params.map((p) => `${p.name} = ${p.default}`).join(', ') || '—';
+    const bounds = `fwd ${bound(fwd.bound)}; bwd ${bound(S.fusedKernels[f.backward].bound)}`;
+    rows.push(`| ${f.name} | \`${f.forward}\`, \`${f.backward}\` | ${fwd.formula} | ${params} | ${bounds} |`);
   }
   return rows.join('\n');
 }
@@ -62,7 +74,7 @@ function accuracyTable() {
   return `${out.join('\n')}\n\n${made.replace('Made by', 'Measured by')}`;
 }
 
-const regions = { activations: activationsTable(), accuracy: accuracyTable() };
+const regions = { activations: activationsTable(), fused: fusedTable(), accuracy: accuracyTable() };
 const readmePath = join(root, 'README.md');
 const before = readFileSync(readmePath, 'utf8');
 let after = before;

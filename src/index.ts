@@ -12,7 +12,7 @@ export * from './generated/api.js';
 export { init, initSync, backend, setBackend, availableBackends, simdSupported } from './backends/select.js';
 export type { WasmSource } from './backends/select.js';
 export type { Backend, WasmFloat32Array } from './backends/types.js';
-export { kernels, fusedKernels, activations, sigmoid64 } from './registry.js';
+export { kernels, fusedKernels, fusedSpecs, activations, sigmoid64 } from './registry.js';
 export type { Kernel, KernelName, Activation, ActivationSpec, Bound, Param } from './registry.js';
 
 /** SiLU(x) = x·σ(x): `swish` with β = 1. */

@@ -2,7 +2,8 @@
 // float64 references, finite differences, views and in-place outputs, errors, agreement.
 import { beforeAll, describe, expect, test } from 'vitest';
 import * as S from '../src/index.js';
-import { fusedKernels, fusedSpecs, type FusedKernelName } from '../src/registry.js';
+import { fusedKernels, fusedSpecs, kernels, type FusedKernelName } from '../src/registry.js';
+import { GD_MAX, GT_MAX } from '../src/activations/gelu.js';
 import { ulpError } from '../src/accuracy.js';
 import { BACKENDS, MIN_NORMAL, uniform } from './helpers.js';
 
@@ -217,5 +218,40 @@ describe.each(fusedSpecs.filter(isBias).map((s) => [s.name, s] as const))('%s', 
       return [api[spec.forward](x, bias), dx, dbias];
     };
     expect(run('simd')).toEqual(run('wasm'));
+  });
+});
+
+// geglu's contract is stated against gelu(a) with its subnormal values flushed; that holds only if
+// every backend flushes exactly where the float64 reference leaves the normal range.
+describe('the gelu gate flushes exactly where its exact value leaves the normal range', () => {
+  const next = (v: number) => { const f = new Float32Array([v]); new Uint32Array(f.buffer)[0]--; return f[0]; };
+  test.each([
+    ['gelu', GT_MAX, (x: number) => kernels.gelu.reference(x, [])],
+    ['geluBackward', GD_MAX, (x: number) => kernels.geluBackward.reference(x, 1, [])],
+  ] as const)('%s: −0 from −%f down, normal just above, in every backend', (k, limit, ref) => {
+    const inside = -next(limit); // the f32 neighbour of −limit towards 0
+    expect(Math.abs(ref(-limit))).toBeLessThan(MIN_NORMAL);
+    expect(Math.abs(ref(inside))).toBeGreaterThanOrEqual(MIN_NORMAL);
+    const x = new Float32Array([-limit, inside, -limit * 1.5, -Infinity]);
+    for (const backend of BACKENDS) {
+      S.setBackend(backend);
+      const y = k === 'gelu' ? S.gelu(x) : S.geluBackward(x, new Float32Array(4).fill(1));
+      expect(Object.is(y[0], -0) && Object.is(y[2], -0) && Object.is(y[3], -0), `${backend}: ${Array.from(y)}`).toBe(true);
+      expect(ulpError(y[1], ref(inside)), backend).toBeLessThanOrEqual(kernels[k].bound.ulp[backend]);
+    }
+  });
+
+  test('geglu(a, b) is −0·b at the flush point even for large b, and accurate just above it', () => {
+    const inside = -next(GT_MAX);
+    const a = new Float32Array([-GT_MAX, -GT_MAX, inside, inside]);
+    const b = new Float32Array([2 ** 20, -(2 ** 20), 2 ** 20, -3]);
+    for (const backend of BACKENDS) {
+      S.setBackend(backend);
+      const y = S.geglu(a, b);
+      expect(Object.is(y[0], -0) && Object.is(y[1], 0), `${backend}: ${Array.from(y)}`).toBe(true);
+      for (const i of [2, 3]) {
+        expect(ulpError(y[i], fusedKernels.geglu.reference(a[i], b[i], [])), backend).toBeLessThanOrEqual(fusedKernels.geglu.bound.ulp[backend]);
+      }
+    }
   });
 });

@@ -4,8 +4,8 @@ import { EXP_UNSCALE, EXP_UNSCALE_V, ONE_V, gaussTailScaled, gaussTailScaledV, g
 // a = |x|, from assembly/vmath.ts (gaussTailScaled, scaled by 2^32):
 //   x <  0:  gelu(x) = −G         (Φ(x) = Φ(−a) keeps its relative accuracy: no 1 − erf)
 //   x >= 0:  gelu(x) = x − G      (G <= x/2, so the subtraction loses nothing)
-// G is 0 from |x| = GT_MAX = 13.15 on (subnormal results flushed: gelu(x) < 2^-126 in magnitude
-// from x = −13.146 down), so gelu(−∞) = −0 and gelu(+∞) = +∞ − 0 = +∞; NaN propagates.
+// G is 0 from |x| = GT_MAX = 13.1462469 on, exactly where gelu(x) leaves the normal range (its
+// subnormal results are flushed), so gelu(−∞) = −0 and gelu(+∞) = +∞ − 0 = +∞; NaN propagates.
 // Measured over the quick sweep: see the entry's bound.
 
 /** gelu(x) = x·Φ(x). */
@@ -24,7 +24,7 @@ import { EXP_UNSCALE, EXP_UNSCALE_V, ONE_V, gaussTailScaled, gaussTailScaledV, g
 
 // gelu'(x) = Φ(x) + x·φ(x). With D(a) = Φ(−a) − a·φ(a) (gaussTailSlopeScaled, scaled by 2^32):
 //   x < 0: D(|x|),   x >= 0: 1 − D(|x|).
-// D is −0 from |x| = GD_MAX = 13.35 on, so gelu'(−∞) = −0 and gelu'(+∞) = 1. It has a root at
+// D is −0 from |x| = GD_MAX = 13.3418827 on (where gelu' leaves the normal range), so gelu'(−∞) = −0 and gelu'(+∞) = 1. It has a root at
 // x ≈ −0.7518: the mixed bound.
 
 /** dx = dy·gelu'(x). */

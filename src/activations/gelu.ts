@@ -131,13 +131,16 @@ function erfcCody(y: number): number {
   return Math.exp(-yh * yh) * Math.exp(-(y - yh) * (y + yh)) * r;
 }
 
-/** As assembly/vmath.ts: gelu(x) is subnormal from x = −13.146 down and flushed to −0 from −GT_MAX. */
-const GT_MAX = Math.fround(13.15);
-/** And gelu'(x) from x = −13.342 down, flushed to −0 from −GD_MAX. */
-const GD_MAX = Math.fround(13.35);
+/**
+ * As assembly/vmath.ts: the first f32 a with |gelu(−a)| < 2^-126 (13.1462469), from which every
+ * backend flushes gelu to −0; test/fused.test.ts checks it against the float64 reference.
+ */
+export const GT_MAX = Math.fround(13.146246910095215);
+/** And the first with |gelu'(−a)| < 2^-126 (13.3418827): gelu' is −0 from −GD_MAX down. */
+export const GD_MAX = Math.fround(13.341882705688477);
 
 /** gelu(x) = x·Φ(x), Φ(−|x|) = ½·erfc(|x|/√2); flushed where the kernels flush. */
-function geluJs(x: number): number {
+export function geluJs(x: number): number {
   if (Math.abs(x) >= GT_MAX) return x < 0 ? -0 : x;
   const tail = 0.5 * erfcCody(Math.abs(x) * Math.SQRT1_2);
   if (!(x < 0)) return x * (1 - tail);
@@ -145,13 +148,21 @@ function geluJs(x: number): number {
 }
 
 /** gelu'(x) = Φ(x) + x·φ(x) = x < 0 ? D : 1 − D, D = Φ(−a) − a·φ(a), a = |x|; D = −0 from GD_MAX on. */
-function geluBackwardJs(x: number, dy: number): number {
+export function geluBackwardJs(x: number, dy: number): number {
   const a = Math.abs(x);
   if (a >= GD_MAX) return dy * (x < 0 ? -0 : 1);
   const tail = 0.5 * erfcCody(a * Math.SQRT1_2);
   const aDensity = a * Math.exp(-0.5 * a * a) * INV_SQRT_2PI;
   return dy * (x < 0 ? -(aDensity - tail) : 1 + (aDensity - tail));
 }
+
+/** gelu(x) in float64: the reference of the gelu kernel and of the fused geglu. */
+export const gelu64 = (x: number): number => (x >= 0 ? x * (1 - normTail(x)) : x * normTail(-x));
+/** gelu'(x) = Φ(x) + x·φ(x) in float64. */
+export const geluSlope64 = (x: number): number => {
+  const a = Math.abs(x);
+  return x >= 0 ? 1 - normTail(a) + a * density(a) : normTail(a) - a * density(a);
+};
 
 export const gelu = defineActivation({
   name: 'gelu',
@@ -164,11 +175,11 @@ export const gelu = defineActivation({
       params: [],
       formula: 'gelu(x) = x·Φ(x) = ½x·(1 + erf(x/√2))',
       notes: 'Φ(x) for x < 0 is computed as a tail of its own (no 1 − erf), so gelu keeps its relative accuracy ' +
-        'down to x = −13.146, where it leaves the normal range; below that it is flushed to −0 (from x = −13.15 ' +
-        'in every backend). gelu(+∞) = +∞, gelu(−∞) = −0, gelu(±0) = ±0, gelu(NaN) = NaN.',
+        'down to x = −13.1462469, where it leaves the normal range; from there down it is flushed to −0 ' +
+        'in every backend (it never returns a subnormal). gelu(+∞) = +∞, gelu(−∞) = −0, gelu(±0) = ±0, gelu(NaN) = NaN.',
       bound: { ulp: { simd: 3, wasm: 3, js: 1 } },
       exact: [[Infinity, Infinity], [-Infinity, -0], [NaN, NaN], [0, 0], [-0, -0]],
-      reference: (x) => (x >= 0 ? x * (1 - normTail(x)) : x * normTail(-x)),
+      reference: (x) => gelu64(x),
       js: (x, o, n) => { for (let i = 0; i < n; i++) o[i] = geluJs(x[i]); },
     },
     geluBackward: {
@@ -177,13 +188,10 @@ export const gelu = defineActivation({
       params: [],
       formula: 'dx = dy·(Φ(x) + x·φ(x)), φ the standard normal density',
       notes: 'gelu\'(+∞) = 1, gelu\'(−∞) = −0 (the gradient approaches 0 from below), gelu\'(NaN) = NaN. ' +
-        'It has a root at x ≈ −0.7518. Its subnormal values (x < −13.342) are flushed: −0·dy from x = −13.35 down.',
+        'It has a root at x ≈ −0.7518. Its subnormal values are flushed: −0·dy from x = −13.3418827 down.',
       bound: { ulp: { simd: 4, wasm: 4, js: 1 }, absDy: 2 ** -23 },
       exact: [[Infinity, 1], [-Infinity, -0], [NaN, NaN], [0, 0.5], [-0, 0.5]],
-      reference: (x, dy) => {
-        const a = Math.abs(x);
-        return dy * (x >= 0 ? 1 - normTail(a) + a * density(a) : normTail(a) - a * density(a));
-      },
+      reference: (x, dy) => dy * geluSlope64(x),
       js: (x, d, o, n) => { for (let i = 0; i < n; i++) o[i] = geluBackwardJs(x[i], d[i]); },
     },
   },

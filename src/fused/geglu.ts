@@ -1,0 +1,51 @@
+// geglu(a, b) = gelu(a)·b: the GELU-gated feed-forward (GeGLU, as in T5 v1.1 and Gemma), in one
+// pass. WebAssembly element math: assembly/fused/geglu.ts (over assembly/activations/gelu.ts).
+import { defineFused } from '../kernel.js';
+import { geluBackwardJs, geluJs, gelu64, geluSlope64 } from '../activations/gelu.js';
+
+/**
+ * The gate as the gelu kernel returns it: every backend flushes gelu(a) to −0 where its exact
+ * value is below 2^-126 (a <= −13.1462469), so geglu is −0·b there even when the exact
+ * gelu(a)·b would be a normal number. The contract is stated against that gate.
+ */
+const gate64 = (a: number): number => {
+  const g = gelu64(a);
+  return Math.abs(g) < 2 ** -126 ? (a < 0 ? -0 : 0) : g;
+};
+
+export const geglu = defineFused({
+  name: 'geglu',
+  doc: 'The GeGLU gate, gelu(a)·b with the exact (erf) GELU, forward and backward in one pass each.',
+  forward: 'geglu',
+  backward: 'gegluBackward',
+  kernels: {
+    geglu: {
+      shape: 'binary',
+      args: ['a', 'b'],
+      params: [],
+      formula: 'geglu(a, b) = gelu(a)·b = a·Φ(a)·b',
+      notes: 'One pass, no temporary array. gelu(a) is the gelu kernel\'s, flushed to −0 for a <= −13.1462469 ' +
+        '(where it would be subnormal), so geglu(a, b) = −0·b there; otherwise special values as gelu(a) times b.',
+      bound: { ulp: { simd: 4, wasm: 4, js: 1 } },
+      reference: (a, b) => gate64(a) * b,
+      js: (a, b, o, n) => { for (let i = 0; i < n; i++) o[i] = geluJs(a[i]) * b[i]; },
+    },
+    gegluBackward: {
+      shape: 'gateGrad',
+      params: [],
+      formula: '∂L/∂a = dy·b·gelu′(a), ∂L/∂b = dy·gelu(a)',
+      notes: 'Both gradients in one pass. ∂L/∂a has the mixed bound of geluBackward, scaled by |dy·b|; ' +
+        '∂L/∂b uses the flushed gate of the forward.',
+      bound: { ulp: { simd: 5, wasm: 5, js: 1 }, absDy: 2 ** -23 },
+      reference: (a, b, dy) => [dy * b * geluSlope64(a), dy * gate64(a)] as const,
+      js: (a, b, dy, oa, ob, n) => {
+        for (let i = 0; i < n; i++) {
+          const x = a[i];
+          const g = dy[i];
+          oa[i] = geluBackwardJs(x, g * b[i]);
+          ob[i] = g * geluJs(x);
+        }
+      },
+    },
+  },
+});
