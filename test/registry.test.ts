@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import * as S from '../src/index.js';
-import { activations, fusedKernelNames, kernels, kernelNames, type KernelName } from '../src/registry.js';
+import { activations, fusedKernelNames, fusedKernels, kernels, kernelNames, type KernelName } from '../src/registry.js';
 import { BACKENDS } from './helpers.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -78,6 +78,30 @@ describe.each(kernelNames)('%s', (k) => {
 
   test('is named in README.md', () => {
     // The name itself, not as part of a longer word or of "swish-wasm".
+    expect(readme, `README.md does not mention ${k}`).toMatch(new RegExp(`(?<![\\w-])${k}(?![\\w-])`));
+  });
+});
+
+// The fused forms (src/fused/) must be as complete as the activations: every backend, a bound
+// for each, a public function, a mention in the README.
+describe.each(fusedKernelNames)('fused %s', (k) => {
+  const kr = fusedKernels[k];
+
+  test('is exported by both builds, has a JS fallback and a public function', () => {
+    for (const b of Object.keys(builds)) {
+      expect(WebAssembly.Module.exports(builds[b as keyof typeof builds]).find((e) => e.name === k)?.kind, `${b} build`).toBe('function');
+    }
+    expect(typeof kr.js).toBe('function');
+    expect(typeof (S as any)[k]).toBe('function');
+  });
+
+  test('has a reference, a formula and an error bound for every backend', () => {
+    expect(typeof kr.reference).toBe('function');
+    expect(kr.formula.length).toBeGreaterThan(0);
+    for (const b of BACKENDS) expect(kr.bound.ulp[b], `${k} ulp.${b}`).toBeGreaterThanOrEqual(0.5);
+  });
+
+  test('is named in README.md', () => {
     expect(readme, `README.md does not mention ${k}`).toMatch(new RegExp(`(?<![\\w-])${k}(?![\\w-])`));
   });
 });
