@@ -1,33 +1,49 @@
-// `npm run bench`: throughput of every kernel in the registry, on every backend, at 1K, 64K and
-// 1M elements, through the copy path (ordinary Float32Arrays) and the zero-copy path (arrays from
-// `allocate`), timed with benchmark.js. Each case's output is checked against the registry's
-// float64 reference and error bound before it is timed; a failing check aborts the run.
+// `npm run bench`: every activation's forward and backward kernel on every backend (js, wasm,
+// simd) at 256, 4K, 64K and 1M elements (16M for sigmoid and swish), through the copy path
+// (ordinary Float32Arrays in and out) and the zero-copy path (arrays from `allocate`), beside
+// the peers on the same inputs in the same run: the naive JS loop, tfjs-core on its wasm
+// (XNNPACK) and cpu backends, onnxruntime-node and onnxruntime-web, and the floor (a copy of the
+// same bytes). Timed with benchmark.js; every output is checked against the registry's float64
+// reference before it is timed (the package's against its error bounds, a miss aborts the run;
+// the peers' max ULP error is reported beside their speed).
 //
-//   npm run bench                       all cases (about 4 minutes on 2 cores)
-//   npm run bench -- --quick            64K only, shorter timing (about a minute)
-//   npm run bench -- --filter <text>    only the cases whose name contains <text>,
-//                                       e.g. "swish 64K" or "simd zero-copy"
+//   npm run bench                         everything (about 11 minutes on 2 cores)
+//   npm run bench -- --quick              sigmoid and swish at 256, 64K and 1M, shorter timing (~1 minute)
+//   npm run bench -- --filter <text>      only cases whose name contains <text>; repeat to AND,
+//                                         e.g. --filter swish --filter 64K, or --filter "simd zero-copy"
+//   npm run bench -- --out <dir>          write the results there instead of bench/results/
 //
-// Results go to bench/results/<date>-<hostname>.{json,md} (runs with --quick or --filter add
-// "-quick" / "-filtered" to the name, so they never overwrite a full run).
+// Case names look like "swish 64K simd zero-copy", "sigmoidBackward 1M tfjs-wasm kernel",
+// "copy 16M floor set". Results: <dir>/<date>-<host>[-quick|-filtered].{json,md} and one SVG
+// chart per headline kernel beside them; `node bench/report.mjs <json> --readme` turns a
+// results file into docs/bench/*.svg and the README's speed table.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Benchmark from 'benchmark';
 import * as S from '../dist/esm/index.js';
-import { machine, rng, table } from './lib.mjs';
+import { machine, rng, sizeLabel } from './lib.mjs';
+import { naive } from './peers/naive.mjs';
+import { wasmCopier } from './peers/floor.mjs';
+import { writeReport } from './report.mjs';
 
 // ---- options ---------------------------------------------------------------------------------
 
 function parseArgs(argv) {
-  const opts = { quick: false, filter: undefined };
+  const opts = { quick: false, filters: [], out: undefined };
+  const value = (i, flag) => {
+    if (i + 1 >= argv.length) usage(`${flag} needs a value`);
+    return argv[i + 1];
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') opts.quick = true;
-    else if (a === '--filter') {
-      if (i + 1 >= argv.length) usage('--filter needs a value');
-      opts.filter = argv[++i];
-    } else if (a.startsWith('--filter=')) opts.filter = a.slice('--filter='.length);
+    else if (a === '--filter') opts.filters.push(value(i++, a));
+    else if (a.startsWith('--filter=')) opts.filters.push(a.slice('--filter='.length));
+    else if (a === '--out') opts.out = value(i++, a);
+    else if (a.startsWith('--out=')) opts.out = a.slice('--out='.length);
     else if (a === '--help' || a === '-h') usage();
     else usage(`unknown argument ${JSON.stringify(a)}`);
   }
@@ -35,8 +51,8 @@ function parseArgs(argv) {
 }
 
 function usage(error) {
-  const text = 'usage: node bench/bench.mjs [--quick] [--filter <substring of a case name>]\n' +
-    'case names look like "swish 64K simd zero-copy" or "sigmoidBackward 1M js copy"';
+  const text = 'usage: node bench/bench.mjs [--quick] [--filter <text>]... [--out <dir>]\n' +
+    'case names look like "swish 64K simd zero-copy", "sigmoidBackward 1M tfjs-wasm as-called", "copy 16M floor set"';
   if (error) {
     console.error(`bench: ${error}\n${text}`);
     process.exit(2);
@@ -46,19 +62,21 @@ function usage(error) {
 }
 
 const opts = parseArgs(process.argv.slice(2));
-const SIZES = opts.quick ? [65536] : [1024, 65536, 1048576];
-// benchmark.js keeps sampling (each sample at least minTime s) until it has minSamples samples
-// and maxTime s have passed; the median of the samples is what is reported. The three are set
-// from the number of cases so that the unfiltered run fits BUDGET_S whatever the registry holds
-// (each case also spends about CASE_OVERHEAD_S on calibration, the last sample and the output
-// check); --filter keeps the timing of the run it filters, so the numbers compare.
-const BUDGET_S = opts.quick ? 45 : 200;
-const CASE_OVERHEAD_S = 0.3;
+const K = 1024;
+const M = 1 << 20;
+const SIZES = opts.quick ? [256, 64 * K, M] : [256, 4 * K, 64 * K, M];
+/** Only the headline kernels (sigmoid and swish, forward and backward) run at 16M. */
+const BIG = opts.quick ? [] : [16 * M];
+/** Sizes at which the raw export is timed, to separate per-call overhead from kernel time. */
+const EXPORT_SIZES = [256, 4 * K, 64 * K];
+// Timing budget: benchmark.js samples each case (each sample at least minTime s) until it has
+// minSamples samples and maxTime s have passed, and the median sample is reported. The budget is
+// spread over the unfiltered run's cases, so a --filter run keeps the timing of the run it
+// filters and its numbers compare.
+const BUDGET_S = opts.quick ? 30 : 330;
 const BACKEND_ORDER = ['js', 'wasm', 'simd'];
 
-const sizeLabel = (n) => (n >= 1 << 20 ? `${n / (1 << 20)}M` : n >= 1024 ? `${n / 1024}K` : String(n));
-
-// ---- the cases, from the registry ------------------------------------------------------------
+// ---- the package ------------------------------------------------------------------------------
 
 await S.init();
 // Every backend this runtime supports must be there: init() quietly falls back to js when a
@@ -81,129 +99,346 @@ await S.init();
   }
 }
 const backends = BACKEND_ORDER.filter((b) => S.availableBackends().includes(b));
+const rawBackend = backends.includes('simd') ? 'simd' : 'wasm';
 
-/** Every kernel an activation names (forward, backward, backwardFromOutput, paramGrad, ...). */
+const act = (name) => S.activations.find((a) => a.name === name);
+/** The kernels the README's headline figures are about, and the only ones the peers implement. */
+const HEADLINE = [act('sigmoid').forward, act('swish').forward, act('sigmoid').backward, act('swish').backward];
+
+/** Kernels: every activation's forward and backward at every size; the extras at 64K only. */
 const kernelList = [];
-for (const act of S.activations) {
-  for (const [role, k] of Object.entries(act)) {
+for (const a of S.activations) {
+  for (const [role, k] of Object.entries(a)) {
     if (role === 'name' || typeof k !== 'string' || !(k in S.kernels)) continue;
-    if (!kernelList.some((e) => e.kernel === k)) kernelList.push({ activation: act.name, role, kernel: k });
+    if (kernelList.some((e) => e.kernel === k)) continue;
+    const main = role === 'forward' || role === 'backward';
+    if (opts.quick && !HEADLINE.includes(k)) continue;
+    kernelList.push({ activation: a.name, role, kernel: k, sizes: main ? SIZES : SIZES.filter((n) => n === 64 * K) });
   }
 }
 
+// ---- the cases ---------------------------------------------------------------------------------
+
+/**
+ * Each case is one implementation of one kernel at one size. `impl` names the implementation,
+ * `group` says whose it is (package, peer, floor) and `mode` how it is called:
+ *   zero-copy / copy   the package's API with arrays from allocate() / ordinary Float32Arrays
+ *   export             the WebAssembly export itself on pointers (no API, no checks): kernel time
+ *   loop               a plain JS loop
+ *   kernel             a peer's op on inputs already resident in its backend, output not read back
+ *   as-called          a peer as users call it: tensors from Float32Arrays in, a Float32Array out
+ *   floor              a copy of the same bytes
+ */
 const allCases = [];
-for (const { activation, role, kernel } of kernelList) {
-  for (const n of SIZES) {
+const add = (c) => allCases.push({ ...c, name: `${c.kernel} ${sizeLabel(c.n)} ${c.impl}` });
+for (const n of [...SIZES, ...BIG]) {
+  for (const { activation, role, kernel, sizes } of kernelList) {
+    const headline = HEADLINE.includes(kernel);
+    if (!sizes.includes(n) && !(headline && BIG.includes(n))) continue;
+    const base = { activation, role, kernel, n };
     for (const backend of backends) {
-      for (const path of backend === 'js' ? ['copy'] : ['copy', 'zero-copy']) {
-        const name = `${kernel} ${sizeLabel(n)} ${backend} ${path}`;
-        allCases.push({ name, activation, role, kernel, n, backend, path });
+      for (const p of backend === 'js' ? ['copy'] : ['copy', 'zero-copy']) {
+        add({ ...base, group: 'package', impl: `${backend} ${p}`, backend, mode: p });
       }
     }
+    if (!headline) continue;
+    if (EXPORT_SIZES.includes(n)) add({ ...base, group: 'package', impl: `${rawBackend} export`, backend: rawBackend, mode: 'export' });
+    add({ ...base, group: 'peer', impl: 'naive loop', mode: 'loop' });
+    for (const tb of ['wasm', 'cpu']) {
+      add({ ...base, group: 'peer', impl: `tfjs-${tb} kernel`, peer: `tfjs-${tb}`, mode: 'kernel' });
+      add({ ...base, group: 'peer', impl: `tfjs-${tb} as-called`, peer: `tfjs-${tb}`, mode: 'as-called' });
+    }
+    if (role === 'forward') {
+      for (const o of ['ort-node', 'ort-web']) add({ ...base, group: 'peer', impl: `${o} as-called`, peer: o, mode: 'as-called' });
+    }
   }
+  add({ kernel: 'copy', n, group: 'floor', impl: 'floor set', mode: 'floor' });
+  add({ kernel: 'copy', n, group: 'floor', impl: 'floor memory.copy', mode: 'floor' });
 }
+
 const perCase = BUDGET_S / allCases.length;
-const round2 = (v) => Math.round(v * 100) / 100;
-const TIMING = {
-  minTime: perCase >= 1 ? 0.05 : 0.025,
-  maxTime: round2(Math.min(2, Math.max(0.1, perCase - CASE_OVERHEAD_S))),
-};
+const round3 = (v) => Math.round(v * 1000) / 1000;
+const TIMING = { minTime: perCase >= 0.5 ? 0.05 : 0.025, maxTime: round3(Math.min(2, Math.max(0.1, perCase - 0.15))) };
 TIMING.minSamples = Math.max(5, Math.min(10, Math.floor(TIMING.maxTime / TIMING.minTime)));
-const cases = opts.filter === undefined ? allCases : allCases.filter((c) => c.name.includes(opts.filter));
+const cases = allCases.filter((c) => opts.filters.every((f) => c.name.includes(f)));
 if (cases.length === 0) {
-  usage(`no case name contains ${JSON.stringify(opts.filter)}; e.g. ${allCases.slice(0, 3).map((c) => JSON.stringify(c.name)).join(', ')}`);
+  usage(`no case name contains ${opts.filters.map((f) => JSON.stringify(f)).join(' and ')}; ` +
+    `e.g. ${allCases.slice(0, 3).map((c) => JSON.stringify(c.name)).join(', ')}`);
 }
 
-// ---- inputs ------------------------------------------------------------------------------------
+// ---- inputs and references ---------------------------------------------------------------------
 
-/** Seeded inputs per size: x in [-20, 20], dy in [-2, 2], and ones (for the dy = 1 check). */
-const inputs = new Map();
+/**
+ * Seeded inputs for the current size: x in [-20, 20], dy in [-2, 2], ones (gradients' ULP figures
+ * are for dy = 1, as the registry's bounds are), and the float64 references of each kernel
+ * (computed once per size and kernel: at 16M they take seconds). Dropped when the size changes.
+ */
+let data = null;
 function inputsFor(n) {
-  if (!inputs.has(n)) {
+  if (data?.n !== n) {
+    data = null; // let the previous size's arrays go first
     const r = rng(0x5eed + n);
     const x = new Float32Array(n);
     const dy = new Float32Array(n);
     for (let i = 0; i < n; i++) { x[i] = -20 + 40 * r(); dy[i] = -2 + 4 * r(); }
-    inputs.set(n, { x, dy, ones: new Float32Array(n).fill(1), y: new Map() });
+    data = { n, x, dy, ones: new Float32Array(n).fill(1), y: new Map(), refs: new Map() };
   }
-  return inputs.get(n);
+  return data;
 }
 
-/**
- * For a kernel that reads a kept output y: the outputs of its activation's forward at the same x
- * (σ(x) for sigmoid), from the forward's float64 reference rounded to f32, default parameters.
- */
-function keptOutputs(data, activation) {
-  if (!data.y.has(activation)) {
-    const fwd = S.kernels[S.activations.find((a) => a.name === activation).forward];
-    const p = fwd.params.map((q) => q.default);
-    data.y.set(activation, data.x.map((v) => fwd.reference(v, p)));
+const paramsOf = (kernel) => S.kernels[kernel].params.map((p) => p.default);
+
+/** The input a kernel reads: x, or for a kernel of a kept output y, the forward's y at x. */
+function inputOf(d, kernel, activation) {
+  const kr = S.kernels[kernel];
+  if (kr.shape === 'map' || kr.reads !== 'y') return d.x;
+  if (!d.y.has(activation)) {
+    const fwd = act(activation).forward;
+    d.y.set(activation, Float32Array.from(referenceOf(d, fwd, activation, false)));
   }
-  return data.y.get(activation);
+  return d.y.get(activation);
+}
+
+/** float64 reference outputs of a map or grad kernel, with dy = 1 (withDy false) or the benchmark's dy. */
+function referenceOf(d, kernel, activation, withDy) {
+  const key = `${kernel} ${withDy}`;
+  if (!d.refs.has(key)) {
+    const kr = S.kernels[kernel];
+    const p = paramsOf(kernel);
+    const input = inputOf(d, kernel, activation);
+    const ref = new Float64Array(d.n);
+    if (kr.shape === 'map') for (let i = 0; i < d.n; i++) ref[i] = kr.reference(input[i], p);
+    else for (let i = 0; i < d.n; i++) ref[i] = kr.reference(input[i], withDy ? d.dy[i] : 1, p);
+    d.refs.set(key, ref);
+  }
+  return d.refs.get(key);
 }
 
 // ---- checking ----------------------------------------------------------------------------------
 
 class CheckError extends Error {}
+const MIN_NORMAL = 2 ** -126;
 
 /**
- * Runs the case's kernel on its own arrays (so through the same path and backend as the timing)
- * and checks the output against the registry's bound. Map and grad kernels: S.maxUlpError (for
- * grads with dy = 1, as it assumes), then for grads once more with the benchmark's dy, element by
- * element with S.withinBound. Sum kernels: |got − Σ term| ≤ relSum·Σ|term| in float64.
+ * Max error of `got` against `ref` in ULP (S.ulpError), over results whose exact value is a
+ * normal float, leaving out those within the kernel's absolute clause |error| <= absDy·|dy| near a
+ * gradient's root (as S.maxUlpError does); the same measure for the package and for the peers.
+ * `misses` counts elements outside `backend`'s bound (S.withinBound), when a backend is given.
  */
-function check(c, kr, f, arrays, input, data, params) {
-  const { x, dy, out } = arrays;
-  const where = `${c.name}: ${c.kernel} on the ${c.backend} backend, ${c.path} path, n = ${c.n}`;
-  if (kr.shape === 'sum') {
-    dy.set(data.dy);
-    const got = f(x, dy);
-    let ref = 0;
-    let absSum = 0;
-    for (let i = 0; i < c.n; i++) {
-      const t = kr.reference(input[i], data.dy[i], params);
-      ref += t;
-      absSum += Math.abs(t);
-    }
-    if (kr.bound.relSum === undefined) throw new CheckError(`${where}: the registry gives no relSum bound for a sum kernel`);
-    const err = Math.abs(got - ref);
-    const limit = kr.bound.relSum * absSum;
-    const rel = absSum > 0 ? err / absSum : err;
-    if (!(err <= limit)) {
-      throw new CheckError(`${where}: returned ${got}, float64 reference ${ref}; error ${err.toExponential(3)} ` +
-        `exceeds relSum·Σ|term| = ${limit.toExponential(3)} (error/Σ|term| = ${rel.toExponential(3)}, bound ${kr.bound.relSum.toExponential(3)})`);
-    }
-    return { kind: 'relSum', errorOverAbsSum: rel, bound: kr.bound.relSum };
+function errorOf(kernel, input, ref, got, dy, backend) {
+  const absDy = S.kernels[kernel].bound.absDy;
+  let maxUlp = 0;
+  let at = null;
+  let maxUlpRel = 0;
+  let relAt = null;
+  let misses = 0;
+  let first = -1;
+  let neg = false;
+  let pos = false;
+  for (let i = 0; i < ref.length; i++) {
+    const r = ref[i];
+    if (backend !== undefined && !S.withinBound(kernel, backend, got[i], r, dy ? dy[i] : 1)) { if (misses++ === 0) first = i; }
+    if (!Number.isFinite(r) || Math.abs(r) < MIN_NORMAL) continue;
+    if (r < 0) neg = true; else pos = true;
+    const e = S.ulpError(got[i], r);
+    if (e > maxUlpRel) { maxUlpRel = e; relAt = input[i]; }
+    if (absDy !== undefined && Math.abs(got[i] - r) <= absDy * (dy ? Math.abs(dy[i]) : 1)) continue;
+    if (e > maxUlp) { maxUlp = e; at = input[i]; }
   }
+  // The figure shown beside the speed: purely relative, unless the kernel has an absolute clause
+  // and its result crosses zero in these inputs (near a root no relative bound can hold).
+  const mixed = absDy !== undefined && neg && pos;
+  return { maxUlp, at, maxUlpRel, relAt, ulp: mixed ? maxUlp : maxUlpRel, ulpMeasure: mixed ? 'registry (ULP, or ≤ absDy·|dy| near the root)' : 'relative', misses, first };
+}
 
-  const bound = kr.bound.ulp[c.backend];
-  out.fill(NaN);
-  if (kr.shape === 'map') f(x, out);
-  else { dy.set(data.ones); f(x, dy, out); }
-  const { maxUlp, at, maxAbs } = S.maxUlpError(c.kernel, input, out.slice(), params);
-  if (!(maxUlp <= bound)) {
-    throw new CheckError(`${where}: max error ${maxUlp.toFixed(3)} ULP (at ${kr.shape === 'grad' && kr.reads === 'y' ? 'y' : 'x'} = ${at}) ` +
-      `exceeds the registry bound of ${bound} ULP${kr.shape === 'grad' ? ' (dy = 1)' : ''}`);
+/** Sum kernels (swishBetaGrad): |got − Σ term| <= relSum·Σ|term|, in float64. */
+function checkSum(c, got, input, d) {
+  const kr = S.kernels[c.kernel];
+  const p = paramsOf(c.kernel);
+  let ref = 0;
+  let absSum = 0;
+  for (let i = 0; i < c.n; i++) {
+    const t = kr.reference(input[i], d.dy[i], p);
+    ref += t;
+    absSum += Math.abs(t);
   }
-  const result = { kind: 'ulp', maxUlp, bound, ...(kr.bound.absDy !== undefined ? { maxAbsOver2m23: maxAbs } : {}) };
-  if (kr.shape === 'grad') {
-    dy.set(data.dy);
-    out.fill(NaN);
-    f(x, dy, out);
-    let fails = 0;
-    let first = -1;
-    for (let i = 0; i < c.n; i++) {
-      const ref = kr.reference(input[i], data.dy[i], params);
-      if (!S.withinBound(c.kernel, c.backend, out[i], ref, data.dy[i])) { if (fails++ === 0) first = i; }
-    }
-    if (fails > 0) {
-      const ref = kr.reference(input[first], data.dy[first], params);
-      throw new CheckError(`${where}: ${fails} of ${c.n} outputs with dy in [-2, 2] miss the registry bound ` +
-        `(${bound} ULP${kr.bound.absDy !== undefined ? ` or ${kr.bound.absDy}·|dy|` : ''}); first at input ${input[first]}, dy ${data.dy[first]}: ` +
-        `got ${out[first]}, reference ${ref} (${S.ulpError(out[first], ref).toFixed(2)} ULP)`);
+  const err = Math.abs(got - ref);
+  const rel = absSum > 0 ? err / absSum : err;
+  if (!(err <= kr.bound.relSum * absSum)) {
+    throw new CheckError(`${c.name}: returned ${got}, float64 reference ${ref}; error/Σ|term| = ${rel.toExponential(3)} ` +
+      `exceeds the registry bound ${kr.bound.relSum.toExponential(3)}`);
+  }
+  return { kind: 'relSum', errorOverAbsSum: rel, bound: kr.bound.relSum };
+}
+
+/**
+ * Checks a map or grad implementation: `output(dy)` runs it once and returns its output. Its max
+ * ULP error is measured with dy = 1; the package's must meet the registry bound, there and again
+ * element by element with the benchmark's dy (grads). Peers are measured, never rejected.
+ */
+function checkOutputs(c, output, input, d) {
+  const kr = S.kernels[c.kernel];
+  const isGrad = kr.shape === 'grad';
+  const own = c.group === 'package';
+  const bound = own ? kr.bound.ulp[c.backend] : undefined;
+  const ref1 = referenceOf(d, c.kernel, c.activation, false);
+  const e = errorOf(c.kernel, input, ref1, output(isGrad ? d.ones : null), null, own ? c.backend : undefined);
+  const where = `${c.name}: ${c.kernel} on ${own ? `the ${c.backend} backend, ${c.mode} path` : c.impl}, n = ${c.n}`;
+  if (own && e.misses > 0) {
+    throw new CheckError(`${where}: ${e.misses} outputs miss the registry bound of ${bound} ULP${isGrad ? ' (dy = 1)' : ''}; ` +
+      `max error ${e.maxUlp.toFixed(3)} ULP at ${kr.shape === 'grad' && kr.reads === 'y' ? 'y' : 'x'} = ${e.at}`);
+  }
+  if (own && isGrad) {
+    const refDy = referenceOf(d, c.kernel, c.activation, true);
+    const got = output(d.dy);
+    const e2 = errorOf(c.kernel, input, refDy, got, d.dy, c.backend);
+    if (e2.misses > 0) {
+      const i = e2.first;
+      throw new CheckError(`${where}: ${e2.misses} of ${c.n} outputs with dy in [-2, 2] miss the registry bound ` +
+        `(${bound} ULP${kr.bound.absDy !== undefined ? ` or ${kr.bound.absDy}·|dy|` : ''}); first at input ${input[i]}, dy ${d.dy[i]}: ` +
+        `got ${got[i]}, reference ${refDy[i]} (${S.ulpError(got[i], refDy[i]).toFixed(2)} ULP)`);
     }
   }
-  return result;
+  const { misses, first, ...figures } = e;
+  return { kind: 'ulp', ...figures, ...(own ? { bound } : {}) };
+}
+
+// ---- implementations ---------------------------------------------------------------------------
+
+let sink = 0;
+
+/** The raw WebAssembly exports, in an instance of their own (not the package's). */
+let rawInstance = null;
+function rawExports() {
+  if (!rawInstance) {
+    const file = new URL(`../dist/swish-${rawBackend === 'simd' ? 'simd' : 'scalar'}.wasm`, import.meta.url);
+    rawInstance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(file)), {}).exports;
+  }
+  return rawInstance;
+}
+
+/** Peers, loaded on first use (a filtered run of the package alone needs none of them). */
+const peers = {};
+async function tfjs(backend) {
+  peers.tfjs ??= await import('./peers/tfjs.mjs');
+  await peers.tfjs.useTfjs(backend);
+  return peers.tfjs;
+}
+async function ort(which) {
+  if (!peers[which]) {
+    const m = await import('./peers/onnx.mjs');
+    peers[which] = await (which === 'ort-node' ? m.ortNode() : m.ortWeb());
+  }
+  return peers[which];
+}
+
+/**
+ * Sets up one case: returns { output(dy) → Float32Array (one run, for the check), fn (the timed
+ * call; async for onnxruntime), async, free() } on the case's own arrays.
+ */
+async function prepare(c, d) {
+  if (c.group === 'floor') return prepareFloor(c, d);
+  const kr = S.kernels[c.kernel];
+  const input = inputOf(d, c.kernel, c.activation);
+  const isGrad = kr.shape === 'grad';
+  const none = () => {};
+  if (c.group === 'package' && c.mode !== 'export') {
+    S.setBackend(c.backend);
+    const f = S[c.kernel];
+    const owned = [];
+    let x; let dy; let out;
+    if (c.mode === 'zero-copy') {
+      // Allocate everything first: growing the memory detaches earlier views.
+      const a = [S.allocate(c.n), kr.shape !== 'map' ? S.allocate(c.n) : null, kr.shape !== 'sum' ? S.allocate(c.n) : null];
+      owned.push(...a.filter(Boolean));
+      [x, dy, out] = a.map((v) => v?.array ?? null);
+      x.set(input);
+    } else {
+      x = input.slice();
+      dy = kr.shape !== 'map' ? new Float32Array(c.n) : null;
+      out = kr.shape !== 'sum' ? new Float32Array(c.n) : null;
+    }
+    if (dy) dy.set(d.dy);
+    const free = () => { for (const a of owned) a.free(); };
+    if (kr.shape === 'sum') return { sum: () => f(x, dy), fn: () => { sink += f(x, dy); }, free };
+    return {
+      output(dyUse) {
+        out.fill(NaN);
+        if (isGrad) { dy.set(dyUse); f(x, dy, out); dy.set(d.dy); } else f(x, out);
+        return out.slice();
+      },
+      fn: isGrad ? () => { f(x, dy, out); } : () => { f(x, out); },
+      free,
+    };
+  }
+  if (c.mode === 'export') {
+    const ex = rawExports();
+    const fn = ex[c.kernel];
+    const [a = 0, b = 0] = paramsOf(c.kernel).map(Math.fround);
+    const base = Math.ceil(ex.heapBase() / 64) * 64;
+    const stride = Math.ceil((c.n * 4) / 64) * 64;
+    const need = base + 3 * stride;
+    if (need > ex.memory.buffer.byteLength) ex.memory.grow(Math.ceil((need - ex.memory.buffer.byteLength) / 65536));
+    const [xp, dp, op] = [base, base + stride, base + 2 * stride];
+    const view = (p) => new Float32Array(ex.memory.buffer, p, c.n);
+    view(xp).set(input);
+    view(dp).set(d.dy);
+    return {
+      output(dyUse) {
+        if (isGrad) { view(dp).set(dyUse); fn(xp, dp, op, c.n, a, b); view(dp).set(d.dy); } else fn(xp, op, c.n, a, b);
+        return view(op).slice();
+      },
+      fn: isGrad ? () => { fn(xp, dp, op, c.n, a, b); } : () => { fn(xp, op, c.n, a, b); },
+      free: none,
+    };
+  }
+  if (c.mode === 'loop') {
+    const loop = naive[c.kernel];
+    const x = input.slice();
+    const dy = d.dy.slice();
+    const out = new Float32Array(c.n);
+    return {
+      output(dyUse) { if (isGrad) loop(x, dyUse, out); else loop(x, out); return out.slice(); },
+      fn: isGrad ? () => { loop(x, dy, out); } : () => { loop(x, out); },
+      free: none,
+    };
+  }
+  if (c.peer.startsWith('tfjs')) {
+    const t = await tfjs(c.peer.slice('tfjs-'.length));
+    const x = input.slice();
+    const dy = isGrad ? d.dy.slice() : null;
+    if (c.mode === 'as-called') {
+      return { output: (dyUse) => Float32Array.from(t.asCalled(c.kernel, x, dyUse)), fn: () => { t.asCalled(c.kernel, x, dy); }, free: none };
+    }
+    const timed = t.resident(c.kernel, x, dy);
+    return {
+      output(dyUse) {
+        const r = t.resident(c.kernel, x, dyUse);
+        try { return Float32Array.from(r.output()); } finally { r.dispose(); }
+      },
+      fn: timed.kernel,
+      free: () => timed.dispose(),
+    };
+  }
+  const o = await ort(c.peer);
+  const x = input.slice();
+  return {
+    output: async () => Float32Array.from(await o.run(c.kernel, x)),
+    fn: async () => { await o.run(c.kernel, x); },
+    async: true,
+    free: none,
+  };
+}
+
+function prepareFloor(c, d) {
+  if (c.impl === 'floor set') {
+    const src = d.x.slice();
+    const dst = new Float32Array(c.n);
+    return { output: () => { dst.set(src); return dst; }, fn: () => { dst.set(src); }, free: () => {} };
+  }
+  const w = wasmCopier(c.n);
+  w.src.set(d.x);
+  return { output: () => { w.copy(); return w.dst.slice(); }, fn: w.copy, free: () => {} };
 }
 
 // ---- timing ------------------------------------------------------------------------------------
@@ -214,171 +449,73 @@ const median = (a) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-const progress = process.stderr.isTTY
-  ? (s) => process.stderr.write(`\r\x1b[K${s}`)
-  : (s) => process.stderr.write(`${s}\n`);
-const progressDone = () => { if (process.stderr.isTTY) process.stderr.write('\r\x1b[K'); };
-
-let sink = 0;
-
-function runCase(c) {
-  S.setBackend(c.backend);
-  const kr = S.kernels[c.kernel];
-  const f = S[c.kernel];
-  if (typeof f !== 'function') throw new CheckError(`${c.name}: the package exports no function '${c.kernel}'`);
-  const params = kr.params.map((p) => p.default);
-  const data = inputsFor(c.n);
-  const input = kr.shape !== 'map' && kr.reads === 'y' ? keptOutputs(data, c.activation) : data.x;
-  const needsOut = kr.shape !== 'sum';
-  const needsDy = kr.shape !== 'map';
-
-  const owned = [];
-  let arrays;
-  if (c.path === 'zero-copy') {
-    // Allocate everything first: growing the memory detaches earlier views.
-    const [ax, ady, aout] = [S.allocate(c.n), needsDy ? S.allocate(c.n) : null, needsOut ? S.allocate(c.n) : null];
-    owned.push(...[ax, ady, aout].filter(Boolean));
-    arrays = { x: ax.array, dy: ady?.array ?? null, out: aout?.array ?? null };
-    arrays.x.set(input);
-    if (arrays.dy) arrays.dy.set(data.dy);
-  } else {
-    arrays = { x: input.slice(), dy: needsDy ? data.dy.slice() : null, out: needsOut ? new Float32Array(c.n) : null };
+/** Calls `fn` for at least WARM_MS and 3 calls, so V8 has tiered the code up before timing. */
+const WARM_MS = 60;
+async function warmUp(fn, isAsync) {
+  const t0 = performance.now();
+  for (let i = 0; i < 3 || performance.now() - t0 < WARM_MS; i++) {
+    if (isAsync) await fn(); else fn();
   }
+}
+
+/** benchmark.js on `fn` (deferred when async), after a warm-up; resolves with the finished Benchmark. */
+async function time(name, fn, isAsync) {
+  await warmUp(fn, isAsync);
+  return new Promise((resolve) => {
+    const options = isAsync
+      ? { ...TIMING, defer: true, fn: (deferred) => { fn().then(() => deferred.resolve()); } }
+      : { ...TIMING, fn };
+    const bench = new Benchmark(name, options);
+    bench.on('complete', () => resolve(bench));
+    bench.run({ async: isAsync === true });
+  });
+}
+
+async function runCase(c) {
+  const d = inputsFor(c.n);
+  const impl = await prepare(c, d);
   try {
-    const checked = check(c, kr, f, arrays, input, data, params);
-    const { x, dy, out } = arrays;
-    if (dy) dy.set(data.dy);
-    const fn = kr.shape === 'map' ? () => { f(x, out); }
-      : kr.shape === 'grad' ? () => { f(x, dy, out); }
-        : () => { sink += f(x, dy); };
-    const bench = new Benchmark(c.name, fn, { ...TIMING, async: false });
-    bench.run();
+    let check;
+    if (c.group === 'floor') {
+      const got = await impl.output();
+      if (got.some((v, i) => !Object.is(v, d.x[i]))) throw new CheckError(`${c.name}: the copy differs from its source`);
+      check = { kind: 'copy', maxUlp: 0 };
+    } else if (S.kernels[c.kernel].shape === 'sum') {
+      check = checkSum(c, impl.sum(), inputOf(d, c.kernel, c.activation), d);
+    } else {
+      // onnxruntime's output() is async; output(dy) is only asked of grads, which it has none of
+      const outputs = new Map();
+      if (impl.async) outputs.set(null, await impl.output());
+      const output = (dyUse) => (impl.async ? outputs.get(null) : impl.output(dyUse));
+      check = checkOutputs(c, output, inputOf(d, c.kernel, c.activation), d);
+    }
+    const bench = await time(c.name, impl.fn, impl.async);
     if (bench.error) throw new Error(`${c.name}: benchmark.js reported ${bench.error}`);
     const sample = bench.stats.sample;
+    const perCall = median(sample) * 1e9;
     return {
       ...c,
-      shape: kr.shape,
-      nsPerElement: (median(sample) * 1e9) / c.n,
+      nsPerElement: perCall / c.n,
+      nsPerCall: perCall,
+      minNsPerCall: Math.min(...sample) * 1e9,
       meanNsPerElement: (bench.stats.mean * 1e9) / c.n,
       rme: bench.stats.rme,
       samples: sample.length,
-      opsPerSecond: bench.hz,
-      check: checked,
+      check,
     };
   } finally {
-    for (const a of owned) a.free();
+    impl.free();
   }
 }
 
 // ---- run ---------------------------------------------------------------------------------------
 
-const started = new Date();
-const gitAtStart = gitState();
-const machineLine = machine(S);
-console.log(`swish-wasm benchmark on ${machineLine}`);
-console.log(`${cases.length} case${cases.length === 1 ? '' : 's'}${opts.filter !== undefined ? ` matching ${JSON.stringify(opts.filter)}` : ''}, ` +
-  `sizes ${SIZES.map(sizeLabel).join(', ')}, backends ${backends.join(', ')}; ` +
-  `benchmark.js ${Benchmark.version}, minSamples ${TIMING.minSamples}, minTime ${TIMING.minTime} s, maxTime ${TIMING.maxTime} s per case\n`);
+const progress = process.stderr.isTTY
+  ? (s) => process.stderr.write(`\r\x1b[K${s}`)
+  : (s) => process.stderr.write(`${s}\n`);
+const progressDone = () => { if (process.stderr.isTTY) process.stderr.write('\r\x1b[K'); };
 
-const results = [];
-// The 1-minute load average, sampled after every case: this process keeps about one core busy,
-// so much more than that means other work competed for the CPU and the numbers are suspect.
-const load = [os.loadavg()[0]];
-const t0 = performance.now();
-try {
-  for (let i = 0; i < cases.length; i++) {
-    progress(`[${String(i + 1).padStart(String(cases.length).length)}/${cases.length}] ${cases[i].name}`);
-    results.push(runCase(cases[i]));
-    load.push(os.loadavg()[0]);
-  }
-} catch (e) {
-  progressDone();
-  if (e instanceof CheckError) console.error(`\nbench: CHECK FAILED, run aborted.\n  ${e.message}`);
-  else console.error(`\nbench: run aborted:`, e);
-  process.exit(1);
-}
-progressDone();
-const seconds = (performance.now() - t0) / 1000;
-
-// ---- report ------------------------------------------------------------------------------------
-
-const find = (kernel, n, backend, path) =>
-  results.find((r) => r.kernel === kernel && r.n === n && r.backend === backend && r.path === path);
-const fmtNs = (r) => (r ? `${r.nsPerElement.toFixed(r.nsPerElement < 10 ? 3 : 2)} ±${r.rme.toFixed(1)}%` : '-');
-const ratio = (a, b) => (a && b ? a.nsPerElement / b.nsPerElement : undefined);
-const fmtRatio = (v, digits = 1) => (v === undefined ? '-' : `${v.toFixed(digits)}×`);
-
-const header = ['kernel', 'n', 'js', 'wasm copy', 'wasm zero-copy', 'simd copy', 'simd zero-copy',
-  'simd zero-copy vs js', 'simd copy / zero-copy'];
-const rows = [];
-for (const { kernel } of kernelList) {
-  for (const n of SIZES) {
-    const r = Object.fromEntries(['js copy', 'wasm copy', 'wasm zero-copy', 'simd copy', 'simd zero-copy']
-      .map((k) => [k, find(kernel, n, ...k.split(' '))]));
-    if (!Object.values(r).some(Boolean)) continue;
-    rows.push([kernel, sizeLabel(n), fmtNs(r['js copy']), fmtNs(r['wasm copy']), fmtNs(r['wasm zero-copy']),
-      fmtNs(r['simd copy']), fmtNs(r['simd zero-copy']),
-      fmtRatio(ratio(r['js copy'], r['simd zero-copy'])), fmtRatio(ratio(r['simd copy'], r['simd zero-copy']), 2)]);
-  }
-}
-const legend = 'ns per element: median of benchmark.js samples / n, ± relative margin of error (stats.rme). ' +
-  '"copy" takes and returns ordinary Float32Arrays, "zero-copy" passes arrays from allocate().';
-const resultTable = table(header, rows);
-
-// Targets: (a) simd swish forward, zero-copy, 64K: ≥ 10× faster than js; (b) simd copy within
-// 1.5× of simd zero-copy for every kernel × size.
-const targetLines = [];
-const swishForward = S.activations.find((a) => a.name === 'swish')?.forward;
-const aJs = find(swishForward, 65536, 'js', 'copy');
-const aSimd = find(swishForward, 65536, 'simd', 'zero-copy');
-const aRatio = ratio(aJs, aSimd);
-const targetA = aRatio === undefined ? null : aRatio >= 10;
-targetLines.push(aRatio === undefined
-  ? `(a) simd ${swishForward} zero-copy at 64K ≥ 10× js: not measured in this run`
-  : `(a) simd ${swishForward} zero-copy at 64K ≥ 10× js: ${targetA ? 'PASS' : 'MISS'}, ${aRatio.toFixed(2)}× ` +
-    `(js ${aJs.nsPerElement.toFixed(3)} ns/element, simd zero-copy ${aSimd.nsPerElement.toFixed(3)} ns/element)`);
-const copyRatios = [];
-for (const { kernel } of kernelList) {
-  for (const n of SIZES) {
-    const v = ratio(find(kernel, n, 'simd', 'copy'), find(kernel, n, 'simd', 'zero-copy'));
-    if (v !== undefined) copyRatios.push({ kernel, n, ratio: v, pass: v <= 1.5 });
-  }
-}
-const targetB = copyRatios.length === 0 ? null : copyRatios.every((r) => r.pass);
-if (copyRatios.length === 0) {
-  targetLines.push('(b) simd copy within 1.5× of simd zero-copy: not measured in this run');
-} else {
-  const worst = copyRatios.reduce((p, q) => (q.ratio > p.ratio ? q : p));
-  const misses = copyRatios.filter((r) => !r.pass);
-  targetLines.push(`(b) simd copy within 1.5× of simd zero-copy, every case: ${targetB ? 'PASS' : 'MISS'}` +
-    ` (${copyRatios.length - misses.length}/${copyRatios.length} within; worst ${worst.ratio.toFixed(2)}× for ${worst.kernel} ${sizeLabel(worst.n)})`);
-  targetLines.push('    ' + copyRatios.map((r) => `${r.kernel} ${sizeLabel(r.n)} ${r.ratio.toFixed(2)}×${r.pass ? '' : ' MISS'}`).join(', '));
-}
-
-const checkLine = `Checks: all ${results.length} cases within the registry's error bounds before timing.`;
-const durationLine = `Run time: ${seconds.toFixed(0)} s for ${results.length} cases.`;
-const maxLoad = Math.max(...load);
-const busy = maxLoad >= 1.75;
-const loadLine = `Load average (1 min) during the run: ${Math.min(...load).toFixed(2)} to ${maxLoad.toFixed(2)}` +
-  (busy ? ' — WARNING: other processes competed for the CPU; rerun on a quiet machine before trusting these numbers.' : '.');
-
-console.log(legend);
-console.log(resultTable);
-console.log(`\n${checkLine}`);
-console.log(`\nTargets:\n${targetLines.join('\n')}`);
-console.log(`\n${durationLine}\n${loadLine}`);
-
-// ---- files -------------------------------------------------------------------------------------
-
-const pad = (v) => String(v).padStart(2, '0');
-const date = `${started.getFullYear()}-${pad(started.getMonth() + 1)}-${pad(started.getDate())}`;
-const host = os.hostname().replace(/[^\w.-]+/g, '_') || 'unknown-host';
-const suffix = opts.filter !== undefined ? '-filtered' : opts.quick ? '-quick' : '';
-const dir = new URL('./results/', import.meta.url);
-mkdirSync(dir, { recursive: true });
-const base = `${date}-${host}${suffix}`;
-
-/** The commit measured, and whether the working tree differed from it. */
+/** The commit measured, and whether the package's sources differed from it. */
 function gitState() {
   const git = (...a) => execFileSync('git', a, { cwd: new URL('..', import.meta.url), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   try {
@@ -388,6 +525,57 @@ function gitState() {
   }
 }
 
+const started = new Date();
+const gitAtStart = gitState();
+const machineLine = machine(S);
+const fmtFilters = opts.filters.map((f) => `--filter ${JSON.stringify(f)}`).join(' ');
+console.log(`swish-wasm benchmark on ${machineLine}`);
+console.log(`${cases.length} case${cases.length === 1 ? '' : 's'}${fmtFilters ? ` (${fmtFilters})` : ''}, ` +
+  `sizes ${[...SIZES, ...BIG].map(sizeLabel).join(', ')}, backends ${backends.join(', ')}; ` +
+  `benchmark.js ${Benchmark.version}, minSamples ${TIMING.minSamples}, minTime ${TIMING.minTime} s, maxTime ${TIMING.maxTime} s per case`);
+
+const results = [];
+// The 1-minute load average, sampled after every case: this process keeps about one core busy,
+// so much more than that means other work competed for the CPU and the numbers are suspect.
+const load = [os.loadavg()[0]];
+const t0 = performance.now();
+try {
+  for (let i = 0; i < cases.length; i++) {
+    const elapsed = (performance.now() - t0) / 1000;
+    progress(`[${String(i + 1).padStart(String(cases.length).length)}/${cases.length}] ${elapsed.toFixed(0)} s, ` +
+      `load ${os.loadavg()[0].toFixed(2)}: ${cases[i].name}`);
+    results.push(await runCase(cases[i]));
+    load.push(os.loadavg()[0]);
+  }
+} catch (e) {
+  progressDone();
+  if (e instanceof CheckError) console.error(`\nbench: CHECK FAILED, run aborted.\n  ${e.message}`);
+  else console.error('\nbench: run aborted:', e);
+  process.exit(1);
+}
+progressDone();
+const seconds = (performance.now() - t0) / 1000;
+
+// ---- results -----------------------------------------------------------------------------------
+
+const pad = (v) => String(v).padStart(2, '0');
+const date = `${started.getUTCFullYear()}-${pad(started.getUTCMonth() + 1)}-${pad(started.getUTCDate())}`;
+const host = os.hostname().replace(/[^\w.-]+/g, '_') || 'unknown-host';
+const suffix = opts.filters.length > 0 ? '-filtered' : opts.quick ? '-quick' : '';
+const dir = opts.out !== undefined ? path.resolve(opts.out) : fileURLToPath(new URL('./results/', import.meta.url));
+mkdirSync(dir, { recursive: true });
+const base = `${date}-${host}${suffix}`;
+const maxLoad = Math.max(...load);
+const command = `npm run bench${opts.quick || fmtFilters ? ' --' : ''}${opts.quick ? ' --quick' : ''}${fmtFilters ? ` ${fmtFilters}` : ''}`;
+
+const tfjsInfo = peers.tfjs ? peers.tfjs.tfjsInfo() : null;
+const pkgVersion = (name) => {
+  try {
+    return JSON.parse(readFileSync(new URL(`../node_modules/${name}/package.json`, import.meta.url), 'utf8')).version;
+  } catch {
+    return null;
+  }
+};
 const json = {
   package: 'swish-wasm',
   date,
@@ -395,42 +583,40 @@ const json = {
   hostname: os.hostname(),
   git: gitAtStart,
   machine: machineLine,
+  cpu: os.cpus()[0]?.model?.trim() ?? null,
+  cpus: os.cpus().length,
   node: process.version,
   v8: process.versions.v8,
   platform: `${os.platform()}-${os.arch()}`,
-  cpus: os.cpus().length,
+  simd: S.simdSupported(),
   benchmarkJs: Benchmark.version,
-  options: { quick: opts.quick, filter: opts.filter ?? null, sizes: SIZES, ...TIMING },
-  durationSeconds: Math.round(seconds * 10) / 10,
-  loadAverage1m: { min: Math.min(...load), max: maxLoad, busy },
-  units: { nsPerElement: 'median of benchmark.js samples (s/op) × 1e9 / n', rme: 'percent' },
-  cases: results,
-  targets: {
-    simdSwishZeroCopy64KOverJs: { target: '>= 10', ratio: aRatio ?? null, pass: targetA },
-    simdCopyOverZeroCopy: { target: '<= 1.5 for every case', pass: targetB, ratios: copyRatios },
+  command,
+  peers: {
+    '@tensorflow/tfjs-core': pkgVersion('@tensorflow/tfjs-core'),
+    '@tensorflow/tfjs-backend-wasm': pkgVersion('@tensorflow/tfjs-backend-wasm'),
+    '@tensorflow/tfjs-backend-cpu': pkgVersion('@tensorflow/tfjs-backend-cpu'),
+    'onnxruntime-node': pkgVersion('onnxruntime-node'),
+    'onnxruntime-web': pkgVersion('onnxruntime-web'),
+    tfjsWasm: tfjsInfo,
+    threads: 1,
   },
+  options: { quick: opts.quick, filters: opts.filters, sizes: [...SIZES, ...BIG], headline: HEADLINE, ...TIMING },
+  durationSeconds: Math.round(seconds * 10) / 10,
+  loadAverage1m: { min: Math.min(...load), max: maxLoad, mean: load.reduce((p, q) => p + q, 0) / load.length, busy: maxLoad >= 1.75 },
+  units: {
+    nsPerElement: 'median of benchmark.js samples (s/call) × 1e9 / n',
+    nsPerCall: 'median of benchmark.js samples (s/call) × 1e9', minNsPerCall: 'fastest sample (s/call) × 1e9',
+    rme: 'percent (benchmark.js relative margin of error of the mean)',
+    ulp: 'check.ulp: max |output − float64 reference| in ULP of the reference over the benchmark inputs (x uniform in [-20, 20], dy = 1), results below 2^-126 left out; check.maxUlp: the same leaving out errors within the registry absolute clause (absDy), as the registry bounds are stated',
+  },
+  cases: results,
 };
-writeFileSync(new URL(`${base}.json`, dir), JSON.stringify(json, null, 2) + '\n');
-
-const md = [
-  `# swish-wasm benchmark, ${date}`,
-  '',
-  `Machine: ${machineLine}`,
-  '',
-  `\`npm run bench${opts.quick ? ' -- --quick' : ''}${opts.filter !== undefined ? ` -- --filter ${JSON.stringify(opts.filter)}` : ''}\`: ` +
-    `benchmark.js ${Benchmark.version}, minSamples ${TIMING.minSamples}, minTime ${TIMING.minTime} s, maxTime ${TIMING.maxTime} s per case. ${durationLine} ${loadLine}`,
-  '',
-  legend,
-  '',
-  resultTable,
-  '',
-  checkLine,
-  '',
-  'Targets:',
-  '',
-  ...targetLines.map((l) => `- ${l.trim()}`),
-  '',
-].join('\n');
-writeFileSync(new URL(`${base}.md`, dir), md);
-console.log(`Results: bench/results/${base}.json, bench/results/${base}.md`);
+const jsonPath = path.join(dir, `${base}.json`);
+writeFileSync(jsonPath, JSON.stringify(json, null, 2) + '\n');
+const written = writeReport(json, { mdPath: path.join(dir, `${base}.md`), svgDir: dir, svgPrefix: `${base}-` });
+console.log(written.summary);
+console.log(`\nChecks: all ${results.length} outputs checked against the float64 references before timing ` +
+  '(the package within its registry bounds; peers measured).');
+console.log(`Run time: ${seconds.toFixed(0)} s for ${results.length} cases; load average (1 min) ${Math.min(...load).toFixed(2)} to ${maxLoad.toFixed(2)}.`);
+console.log(`Results: ${[jsonPath, ...written.files].map((f) => path.relative(process.cwd(), f)).join(', ')}`);
 if (sink === 0.5) console.log(''); // keeps the sums observable

@@ -49,6 +49,9 @@ export function spreadSample(log2n = 20) {
   return f.filter(Number.isFinite);
 }
 
+/** 256 → "256", 4096 → "4K", 2^20 → "1M". */
+export const sizeLabel = (n) => (n >= 1 << 20 ? `${n / (1 << 20)}M` : n >= 1024 ? `${n / 1024}K` : String(n));
+
 export function table(header, rows) {
   const w = header.map((h, i) => Math.max(String(h).length, ...rows.map((r) => String(r[i]).length)));
   const line = (r) => '| ' + r.map((c, i) => String(c).padStart(w[i])).join(' | ') + ' |';

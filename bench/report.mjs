@@ -1,0 +1,347 @@
+// Turns a results file of `npm run bench` into tables, targets and charts.
+//
+//   node bench/report.mjs bench/results/<date>-<host>.json
+//
+// rewrites the markdown beside the JSON, docs/bench/*.svg and the README's region between
+// <!-- generated:speed --> and <!-- /generated:speed -->, so the README's figures come from one
+// run and regenerate with one command. bench.mjs calls writeReport() itself after every run
+// (markdown and SVGs beside the JSON only; the README and docs/ are left alone).
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { barChart, lineChart } from './charts.mjs';
+import { sizeLabel, table } from './lib.mjs';
+
+const K = 1024;
+const M = 1 << 20;
+
+/** The implementations in the order tables and legends list them. */
+export const IMPL_ORDER = ['simd zero-copy', 'simd copy', 'simd export', 'wasm zero-copy', 'wasm copy', 'js copy',
+  'naive loop', 'tfjs-wasm kernel', 'tfjs-wasm as-called', 'tfjs-cpu kernel', 'tfjs-cpu as-called',
+  'ort-node as-called', 'ort-web as-called', 'floor set', 'floor memory.copy'];
+/** Chart colours: one hue per implementation family, dashes for its other calls. */
+const STYLE = {
+  'simd zero-copy': ['#0072B2', ''], 'simd copy': ['#0072B2', '6 3'], 'simd export': ['#0072B2', '2 3'],
+  'wasm zero-copy': ['#56B4E9', ''], 'wasm copy': ['#56B4E9', '6 3'], 'js copy': ['#009E73', ''],
+  'naive loop': ['#000000', ''], 'tfjs-wasm kernel': ['#D55E00', ''], 'tfjs-wasm as-called': ['#D55E00', '6 3'],
+  'tfjs-cpu kernel': ['#E69F00', ''], 'tfjs-cpu as-called': ['#E69F00', '6 3'],
+  'ort-node as-called': ['#CC79A7', ''], 'ort-web as-called': ['#882255', '6 3'],
+  'floor set': ['#888888', ''], 'floor memory.copy': ['#888888', '2 3'],
+};
+const implRank = (i) => (IMPL_ORDER.includes(i) ? IMPL_ORDER.indexOf(i) : IMPL_ORDER.length);
+/** What each implementation is, for the legends of the tables. */
+export const IMPL_DOC = {
+  'simd zero-copy': 'this package, simd backend, arrays from allocate() (no copy)',
+  'simd copy': 'this package, simd backend, ordinary Float32Arrays in and out',
+  'simd export': 'the WebAssembly export alone on pointers (no argument checks): the kernel time',
+  'wasm zero-copy': 'this package, scalar WebAssembly backend, no copy',
+  'wasm copy': 'this package, scalar WebAssembly backend, Float32Arrays',
+  'js copy': 'this package, pure-JS fallback backend',
+  'naive loop': 'the loop a user would write: out[i] = x[i] / (1 + Math.exp(-x[i])) and the like',
+  'tfjs-wasm kernel': 'tfjs-backend-wasm (XNNPACK, SIMD), input tensors resident, output not read back',
+  'tfjs-wasm as-called': 'tfjs-backend-wasm as users call it: tensor1d(x), op, dataSync()',
+  'tfjs-cpu kernel': 'tfjs-backend-cpu, input tensors resident, output not read back',
+  'tfjs-cpu as-called': 'tfjs-backend-cpu as users call it',
+  'ort-node as-called': 'onnxruntime-node (native CPU, 1 thread): new Tensor(x), session.run, .data',
+  'ort-web as-called': 'onnxruntime-web (wasm, 1 thread) in Node, same calls',
+  'floor set': 'Float32Array.prototype.set of the same n floats: the memory floor',
+  'floor memory.copy': 'WebAssembly memory.copy of the same bytes',
+};
+
+const fmtNs = (v) => (v === undefined ? '-' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toFixed(3));
+const fmtUlp = (c) => {
+  const u = c?.check?.ulp ?? c?.check?.maxUlp;
+  if (u === undefined || c.check.kind !== 'ulp') return '';
+  return u === Infinity ? '∞' : u >= 1e6 ? u.toExponential(1) : u >= 100 ? u.toFixed(0) : u.toFixed(2);
+};
+const fmtX = (v, d = 1) => (v === undefined || !Number.isFinite(v) ? '-' : `${v >= 100 ? v.toFixed(0) : v.toFixed(d)}×`);
+
+function index(json) {
+  const byKey = new Map(json.cases.map((c) => [`${c.kernel}|${c.n}|${c.impl}`, c]));
+  const get = (kernel, n, impl) => byKey.get(`${kernel}|${n}|${impl}`);
+  const sizes = [...new Set(json.cases.map((c) => c.n))].sort((a, b) => a - b);
+  return { get, sizes };
+}
+
+// ---- targets -----------------------------------------------------------------------------------
+
+/**
+ * The issue's targets, each { id, text, met (true/false/null when not measured), items }, from one
+ * run: every ratio is between two cases of the same results file.
+ */
+export function targets(json) {
+  const { get } = index(json);
+  const hl = json.options.headline;
+  const [sig, swi, sigB, swiB] = hl;
+  const out = [];
+  const target = (id, text, items) => {
+    const measured = items.filter((i) => i.ok !== null);
+    out.push({ id, text, met: measured.length === 0 ? null : measured.every((i) => i.ok), items });
+  };
+  const ratioItems = (pairs, fn) => pairs.map(([k, n]) => fn(k, n)).filter(Boolean);
+
+  // 1. simd swish forward and backward, zero-copy, >= 10x the naive loop at 64K and 1M
+  target('simd-vs-naive', 'simd swish forward and backward (zero-copy) ≥ 10× the naive JS loop at 64K and 1M',
+    ratioItems([[swi, 64 * K], [swi, M], [swiB, 64 * K], [swiB, M]], (k, n) => {
+      const a = get(k, n, 'naive loop');
+      const b = get(k, n, 'simd zero-copy');
+      if (!a || !b) return { label: `${k} ${sizeLabel(n)}`, ok: null };
+      const r = a.nsPerElement / b.nsPerElement;
+      return { label: `${k} ${sizeLabel(n)}`, value: r, shown: fmtX(r), ok: r >= 10 };
+    }));
+
+  // 2. simd sigmoid and swish forward, zero-copy, <= tfjs-wasm kernel-only at 64K-16M, within bounds
+  target('simd-vs-tfjs-kernel', 'simd sigmoid and swish forward (zero-copy) at least as fast as tfjs-backend-wasm kernel-only at 64K–16M (time ratio ≤ 1.0), within ≤ 2 / ≤ 3 ULP',
+    ratioItems([sig, swi].flatMap((k) => [64 * K, M, 16 * M].map((n) => [k, n])), (k, n) => {
+      const a = get(k, n, 'simd zero-copy');
+      const b = get(k, n, 'tfjs-wasm kernel');
+      if (!a || !b) return { label: `${k} ${sizeLabel(n)}`, ok: null };
+      const r = a.nsPerElement / b.nsPerElement;
+      const limit = k === sig ? 2 : 3;
+      const within = a.check.maxUlp <= limit;
+      return { label: `${k} ${sizeLabel(n)}`, value: r, shown: `${r.toFixed(2)} (${fmtUlp(a)} vs ${fmtUlp(b)} ULP)`, ok: r <= 1 && within };
+    }));
+
+  // 3. copy path >= 2x faster than tfjs-wasm as users call it, 64K-1M
+  target('copy-vs-tfjs-as-called', 'simd copy path ≥ 2× faster than tfjs-backend-wasm as users call it at 64K–1M',
+    ratioItems(hl.flatMap((k) => [64 * K, M].map((n) => [k, n])), (k, n) => {
+      const a = get(k, n, 'tfjs-wasm as-called');
+      const b = get(k, n, 'simd copy');
+      if (!a || !b) return { label: `${k} ${sizeLabel(n)}`, ok: null };
+      const r = a.nsPerElement / b.nsPerElement;
+      return { label: `${k} ${sizeLabel(n)}`, value: r, shown: fmtX(r, 2), ok: r >= 2 };
+    }));
+
+  // 4. per-call overhead at 256 and 4K: the API (zero-copy) over the bare export <= 150 ns
+  target('overhead', 'per-call overhead at 256 and 4K elements ≤ 150 ns above the kernel time (zero-copy API call − bare export call, fastest samples)',
+    ratioItems(hl.flatMap((k) => [256, 4 * K].map((n) => [k, n])), (k, n) => {
+      const exp = json.cases.find((c) => c.kernel === k && c.n === n && c.mode === 'export');
+      const api = exp && get(k, n, `${exp.backend} zero-copy`);
+      if (!exp || !api) return { label: `${k} ${sizeLabel(n)}`, ok: null };
+      const d = api.minNsPerCall - exp.minNsPerCall;
+      return { label: `${k} ${sizeLabel(n)}`, value: d, shown: `${d.toFixed(0)} ns`, ok: d <= 150 };
+    }));
+  return out;
+}
+
+export function targetLines(ts) {
+  return ts.map((t) => {
+    if (t.met === null) return `${t.text}: not measured in this run`;
+    const measured = t.items.filter((i) => i.ok !== null);
+    const missing = t.items.filter((i) => i.ok === null).map((i) => i.label);
+    return `${t.text}: **${t.met ? 'MET' : 'MISSED'}** — ` +
+      measured.map((i) => `${i.label} ${i.shown}${i.ok ? '' : ' (miss)'}`).join('; ') +
+      (missing.length > 0 ? `; not measured: ${missing.join(', ')}` : '');
+  });
+}
+
+// ---- tables ------------------------------------------------------------------------------------
+
+/** The package's kernels: one row per kernel and size, its backends and paths side by side. */
+function packageTable(json) {
+  const { get, sizes } = index(json);
+  const kernels = [...new Set(json.cases.filter((c) => c.group === 'package').map((c) => c.kernel))];
+  const cols = ['js copy', 'wasm copy', 'wasm zero-copy', 'simd copy', 'simd zero-copy'];
+  const rows = [];
+  for (const k of kernels) {
+    for (const n of sizes) {
+      const r = cols.map((c) => get(k, n, c));
+      if (!r.some(Boolean)) continue;
+      const ulp = get(k, n, 'simd zero-copy') ?? get(k, n, 'wasm zero-copy');
+      rows.push([k, sizeLabel(n), ...r.map((c) => (c ? `${fmtNs(c.nsPerElement)} ±${c.rme.toFixed(0)}%` : '-')),
+        r[0] && r[4] ? fmtX(r[0].nsPerElement / r[4].nsPerElement) : '-', r[3] && r[4] ? fmtX(r[3].nsPerElement / r[4].nsPerElement, 2) : '-',
+        ulp ? fmtUlp(ulp) : '-']);
+    }
+  }
+  return table(['kernel', 'n', ...cols, 'simd zero-copy vs js', 'simd copy / zero-copy', 'simd max ULP'], rows);
+}
+
+/** The headline kernels against the peers and the floor at size n: one row per implementation. */
+export function headlineTable(json, n) {
+  const { get } = index(json);
+  const hl = json.options.headline;
+  const impls = [...new Set(json.cases.filter((c) => c.n === n && (hl.includes(c.kernel) || c.kernel === 'copy')).map((c) => c.impl))]
+    .filter((i) => i !== 'simd export').sort((a, b) => implRank(a) - implRank(b));
+  const rows = impls.map((impl) => [impl, ...hl.flatMap((k) => {
+    const c = get(k, n, impl) ?? (impl.startsWith('floor') ? get('copy', n, impl) : undefined);
+    return [c ? fmtNs(c.nsPerElement) : '', c && !impl.startsWith('floor') ? fmtUlp(c) : ''];
+  })]);
+  return table(['implementation', ...hl.flatMap((k) => [`${k} ns/el`, 'ULP'])], rows);
+}
+
+/** Where each implementation's largest error was, at the largest size with peers. */
+function worstInputs(json) {
+  const n = Math.max(...json.cases.filter((c) => c.group === 'peer').map((c) => c.n));
+  return json.cases.filter((c) => c.n === n && c.check?.kind === 'ulp' && c.mode !== 'export')
+    .sort((a, b) => implRank(a.impl) - implRank(b.impl))
+    .map((c) => `- ${c.name}: ${fmtUlp(c)} ULP at ${c.check.ulpMeasure === 'relative' ? c.check.relAt : c.check.at}`);
+}
+
+function overheadTable(json) {
+  const rows = [];
+  for (const exp of json.cases.filter((c) => c.mode === 'export')) {
+    const { get } = index(json);
+    const zc = get(exp.kernel, exp.n, `${exp.backend} zero-copy`);
+    const cp = get(exp.kernel, exp.n, `${exp.backend} copy`);
+    const t = (c) => (c ? `${c.minNsPerCall.toFixed(0)} (${c.nsPerCall.toFixed(0)})` : '-');
+    const d = (c) => (c ? (c.minNsPerCall - exp.minNsPerCall).toFixed(0) : '-');
+    rows.push([exp.kernel, sizeLabel(exp.n), t(exp), t(zc), d(zc), t(cp), d(cp)]);
+  }
+  return 'ns per call, fastest sample (median in brackets); overhead = API call − bare export, fastest samples.\n\n' +
+    table(['kernel', 'n', 'export', 'zero-copy', 'zero-copy overhead', 'copy', 'copy − export'], rows);
+}
+
+export function runLine(json) {
+  const l = json.loadAverage1m;
+  return `\`${json.command}\` on ${json.date} (${json.hostname}): ${json.cases.length} cases in ${Math.round(json.durationSeconds)} s; ` +
+    `1-minute load average ${l.min.toFixed(2)}–${l.max.toFixed(2)} (mean ${l.mean.toFixed(2)})` +
+    (l.busy ? ' — other processes competed for the 2 cores, so absolute times are inflated; the ratios are from the same run' : '') + '.';
+}
+
+function markdown(json) {
+  const ts = targets(json);
+  const sizes = index(json).sizes;
+  const hlSizes = sizes.filter((n) => json.cases.some((c) => c.n === n && c.group === 'peer'));
+  return [
+    `# swish-wasm benchmark, ${json.date}`,
+    '',
+    `Machine: ${json.machine}`,
+    '',
+    runLine(json),
+    `benchmark.js ${json.benchmarkJs}: minSamples ${json.options.minSamples}, minTime ${json.options.minTime} s, maxTime ${json.options.maxTime} s per case; ` +
+      'figures are the median sample in ns per element, ± the relative margin of error. Max ULP is measured on the same inputs ' +
+      '(x uniform in [-20, 20]; gradients with dy = 1) against the float64 reference.',
+    '',
+    ...hlSizes.flatMap((n) => [`## sigmoid and swish against the peers, ${sizeLabel(n)} elements`, '', headlineTable(json, n), '']),
+    'ULP: relative error, except for gradients with a root in the inputs (swishBackward), where errors within the ' +
+      "registry's absolute clause (≤ 2^-23·|dy|) are left out. Worst inputs at the largest size:",
+    '',
+    ...worstInputs(json),
+    '',
+    '## Implementations',
+    '',
+    ...Object.entries(IMPL_DOC).filter(([i]) => json.cases.some((c) => c.impl === i)).map(([i, d]) => `- **${i}**: ${d}`),
+    '',
+    '## Per-call overhead',
+    '',
+    overheadTable(json),
+    '',
+    '## Every kernel',
+    '',
+    packageTable(json),
+    '',
+    '## Targets',
+    '',
+    ...targetLines(ts).map((l) => `- ${l}`),
+    '',
+  ].join('\n');
+}
+
+// ---- charts ------------------------------------------------------------------------------------
+
+function charts(json) {
+  const { get, sizes } = index(json);
+  const files = [];
+  for (const k of json.options.headline) {
+    const impls = [...new Set(json.cases.filter((c) => c.kernel === k || c.kernel === 'copy').map((c) => c.impl))]
+      .sort((a, b) => implRank(a) - implRank(b));
+    const series = impls.map((impl) => ({
+      label: impl,
+      bold: impl === 'simd zero-copy',
+      colour: STYLE[impl]?.[0],
+      dash: STYLE[impl]?.[1],
+      points: sizes.map((n) => get(k, n, impl) ?? get('copy', n, impl)).filter(Boolean).map((c) => [c.n, c.nsPerElement]),
+    })).filter((s) => s.points.length > 0);
+    if (!series.some((s) => !s.label.startsWith('floor'))) continue;
+    files.push([`${k}.svg`, lineChart(series, {
+      title: `${k}: ns per element against size`,
+      subtitle: `${json.cpu}, ${json.cpus} cores, Node ${json.node}, ${json.date}; lower is better`,
+      xLabel: sizeLabel,
+    })]);
+  }
+  // speed-up over the naive loop at the largest size up to 1M that has it
+  const n = [...sizes].reverse().find((s) => s <= M && json.options.headline.some((k) => get(k, s, 'naive loop')));
+  if (n !== undefined) {
+    const groups = json.options.headline.filter((k) => get(k, n, 'naive loop')).map((k) => {
+      const base = get(k, n, 'naive loop').nsPerElement;
+      const bars = IMPL_ORDER.filter((i) => i !== 'naive loop' && i !== 'simd export')
+        .map((i) => [i, get(k, n, i) ?? (i.startsWith('floor') ? get('copy', n, i) : undefined)])
+        .filter(([, c]) => c).map(([i, c]) => ({ label: i, value: base / c.nsPerElement, colour: STYLE[i]?.[0] }));
+      return { label: k, bars };
+    });
+    files.push(['speedup.svg', barChart(groups, {
+      title: `Speed-up over the naive JS loop, ${sizeLabel(n)} elements`,
+      subtitle: `${json.cpu}, ${json.cpus} cores, Node ${json.node}, ${json.date}; floor = copying the same bytes`,
+    })]);
+  }
+  return files;
+}
+
+/**
+ * Writes the markdown report to mdPath and the charts to svgDir (named svgPrefix + name);
+ * returns { summary (text for the console), files }.
+ */
+export function writeReport(json, { mdPath, svgDir, svgPrefix = '' }) {
+  const files = [];
+  if (mdPath) { writeFileSync(mdPath, markdown(json)); files.push(mdPath); }
+  if (svgDir) {
+    mkdirSync(svgDir, { recursive: true });
+    for (const [name, svg] of charts(json)) {
+      const f = path.join(svgDir, svgPrefix + name);
+      writeFileSync(f, svg);
+      files.push(f);
+    }
+  }
+  const hlSizes = index(json).sizes.filter((n) => json.cases.some((c) => c.n === n && c.group === 'peer'));
+  const summary = [
+    ...hlSizes.map((n) => `\nsigmoid and swish against the peers, ${sizeLabel(n)} elements (ns per element, max ULP):\n${headlineTable(json, n)}`),
+    `\nEvery kernel (ns per element):\n${packageTable(json)}`,
+    `\nTargets:\n${targetLines(targets(json)).map((l) => `- ${l.replace(/\*\*/g, '')}`).join('\n')}`,
+  ].join('\n');
+  return { summary, files };
+}
+
+// ---- README ------------------------------------------------------------------------------------
+
+const BEGIN = '<!-- generated:speed -->';
+const END = '<!-- /generated:speed -->';
+
+/** The README's generated region: machine, run, headline tables, targets. */
+export function readmeRegion(json, resultsPath) {
+  const ts = targets(json);
+  const sizes = index(json).sizes.filter((n) => n >= 64 * K && json.cases.some((c) => c.n === n && c.group === 'peer'));
+  return [
+    BEGIN,
+    `Machine: ${json.machine}. Run: ${runLine(json)} Results: [\`${resultsPath}\`](${resultsPath}) ` +
+      `(and its [\`.md\`](${resultsPath.replace(/\.json$/, '.md')}) with every kernel and size).`,
+    '',
+    ...sizes.flatMap((n) => [`ns per element at ${sizeLabel(n)} elements, and max ULP error on the same inputs:`, '', headlineTable(json, n), '']),
+    'Targets (ratios within this one run):',
+    '',
+    ...targetLines(ts).map((l) => `- ${l}`),
+    END,
+  ].join('\n');
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const file = process.argv[2];
+  if (!file) {
+    console.error('usage: node bench/report.mjs bench/results/<date>-<host>.json');
+    process.exit(2);
+  }
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const json = JSON.parse(readFileSync(file, 'utf8'));
+  const mdPath = file.replace(/\.json$/, '.md');
+  const { files } = writeReport(json, { mdPath, svgDir: path.join(root, 'docs', 'bench') });
+  const readmePath = path.join(root, 'README.md');
+  const readme = readFileSync(readmePath, 'utf8');
+  const a = readme.indexOf(BEGIN);
+  const b = readme.indexOf(END);
+  if (a < 0 || b < a) {
+    console.error(`report: README.md has no ${BEGIN} … ${END} region to rewrite`);
+    process.exit(1);
+  }
+  const rel = path.relative(root, path.resolve(file)).split(path.sep).join('/');
+  writeFileSync(readmePath, readme.slice(0, a) + readmeRegion(json, rel) + readme.slice(b + END.length));
+  console.log(`report: wrote ${[...files.map((f) => path.relative(process.cwd(), f)), 'README.md (speed region)'].join(', ')}`);
+}
