@@ -103,11 +103,15 @@ export class ActivationFunction {
     return this.#values[name];
   }
 
-  /** Sets one parameter (a number finite in float32; > 0 where the kernel requires it). */
+  /**
+   * Sets one parameter, checked as the functions check it: a number finite in float32, > 0
+   * where the kernel requires it, 0 or at least `minAbs` in magnitude where it has one (β).
+   */
   setParam(name: string, value: unknown): void {
-    const p = kernels[this.activation.forward].params.find((q) => q.name === name);
+    const p = kernels[this.activation.forward].params.find((q) => q.name === name) as
+      { positive?: boolean; minAbs?: number } | undefined;
     if (!p) throw new RangeError(`${this.name} has no parameter '${name}'`);
-    f32Param(value, name, (p as { positive?: boolean }).positive === true);
+    f32Param(value, name, p.positive === true, p.minAbs ?? 0);
     this.#values[name] = value as number;
   }
 

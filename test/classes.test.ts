@@ -132,6 +132,20 @@ test('activationFromConfig: unknown names and options are named in the error', (
   expect(() => new ActivationFunction('nope')).toThrow(/'nope'/);
 });
 
+test('parameters are checked on construction and setParam as the functions check them (minAbs, > 0)', () => {
+  // Every parameter with a lower bound on its magnitude or sign, from the registry.
+  for (const a of activations) {
+    for (const p of kernels[a.forward].params as readonly { name: string; positive?: boolean; minAbs?: number }[]) {
+      const bad = p.minAbs ? p.minAbs / 4 : p.positive ? -1 : undefined;
+      if (bad === undefined) continue;
+      expect(() => activationFromConfig({ name: a.name, [p.name]: bad }), `${a.name} ${p.name} = ${bad}`).toThrow(RangeError);
+      const m = activationFromConfig({ name: a.name });
+      expect(() => m.setParam(p.name, bad), `${a.name}.setParam(${p.name}, ${bad})`).toThrow(new RegExp(p.name));
+      expect(m.getParam(p.name)).toBe(p.default);
+    }
+  }
+});
+
 describe.each(activations.filter((a) => a.paramGrad).map((a) => [a.name, a] as const))('trainable %s', (_name, a) => {
   const first = forwardParams(a)[0]!.name;
   const pg = a.paramGrad!;
