@@ -105,3 +105,24 @@ describe.each(MAP_GRAD)('%s', (k) => {
     expect(bad, summary).toBe(0);
   });
 });
+
+// The measure itself, on values whose error is known by construction.
+test('ulpError: spacing of the exact result, subnormal spacing below 2^-126, ∞ as 2^128 past the largest float', () => {
+  expect(ulpError(1 + 2 ** -23, 1)).toBe(1);
+  expect(ulpError(1, 1 - 2 ** -25)).toBe(0.5); // 1 − 2^-25 is in [0.5, 1): its spacing is 2^-24
+  expect(ulpError(2 ** -149, 0)).toBe(1);
+  expect(ulpError(0, 3 * 2 ** -150)).toBe(1.5);
+  const FLT_MAX = 2 ** 128 - 2 ** 104;
+  expect(ulpError(Infinity, 2 ** 128 - 2 ** 103)).toBe(0.5); // the exact result that rounds to ∞
+  expect(ulpError(FLT_MAX, 2 ** 128 - 2 ** 103)).toBe(0.5);
+  expect(ulpError(-Infinity, -(2 ** 128 - 2 ** 102))).toBe(0.25);
+  expect(ulpError(Infinity, FLT_MAX)).toBe(1);
+  expect(ulpError(Infinity, 3.6e38)).toBe(0); // beyond 2^128: ∞ is the correctly rounded f32
+  expect(ulpError(FLT_MAX, 3.6e38)).toBeGreaterThan(2 ** 19);
+  expect(ulpError(-Infinity, 3.6e38)).toBeGreaterThan(2 ** 24);
+  expect(ulpError(Infinity, 1e30)).toBeGreaterThan(2 ** 20);
+  expect(ulpError(-Infinity, FLT_MAX)).toBeGreaterThan(2 ** 24);
+  expect(ulpError(Infinity, Infinity)).toBe(0);
+  expect(ulpError(NaN, 1)).toBe(Infinity);
+  expect(ulpError(NaN, NaN)).toBe(0);
+});

@@ -12,7 +12,6 @@ const LA = LAMBDA * ALPHA;
 const LA_F32 = Math.fround(LA);
 
 /** λ·x, as ±∞ where it rounds beyond the f32 range (x ≳ 3.24e38), as an f32 result must. */
-const lambdaX = (x: number) => (Number.isFinite(Math.fround(LAMBDA * x)) ? LAMBDA * x : Math.fround(LAMBDA * x));
 
 export const selu = defineActivation({
   name: 'selu',
@@ -31,7 +30,7 @@ export const selu = defineActivation({
       bound: { ulp: { simd: 2.5, wasm: 2.5, js: 1 } },
       exact: [[Infinity, Infinity], [-Infinity, -LA_F32], [NaN, NaN], [0, 0], [-0, -0]],
       // e^x − 1 as sinh(x/2)·2e^{x/2} (no cancellation), guarded where sinh overflows.
-      reference: (x) => (x > 0 ? lambdaX(x) : x < -40 ? LA * (Math.exp(x) - 1) : LA * 2 * Math.sinh(x / 2) * Math.exp(x / 2)),
+      reference: (x) => (x > 0 ? LAMBDA * x : x < -40 ? LA * (Math.exp(x) - 1) : LA * 2 * Math.sinh(x / 2) * Math.exp(x / 2)),
       js: (x, o, n) => {
         for (let i = 0; i < n; i++) {
           const v = x[i];
