@@ -118,7 +118,7 @@ test('ulpError: spacing of the exact result, subnormal spacing below 2^-126, ∞
   expect(ulpError(-Infinity, -(2 ** 128 - 2 ** 102))).toBe(0.25);
   expect(ulpError(Infinity, FLT_MAX)).toBe(1);
   expect(ulpError(Infinity, 3.6e38)).toBe(0); // beyond 2^128: ∞ is the correctly rounded f32
-  expect(ulpError(FLT_MAX, 3.6e38)).toBeGreaterThan(2 ** 19);
+  expect(ulpError(FLT_MAX, 3.6e38)).toBeGreaterThan(2 ** 18);
   expect(ulpError(-Infinity, 3.6e38)).toBeGreaterThan(2 ** 24);
   expect(ulpError(Infinity, 1e30)).toBeGreaterThan(2 ** 20);
   expect(ulpError(-Infinity, FLT_MAX)).toBeGreaterThan(2 ** 24);
