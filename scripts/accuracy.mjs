@@ -205,11 +205,15 @@ async function work() {
   const S = await import('../dist/esm/index.js');
   await S.init();
   const { kernels, backends, quick } = workerData;
+  let outs;
   parentPort.postMessage({ ready: true });
   parentPort.on('message', (c) => {
     if (c < 0) return process.exit(0);
     const all = inputs(c, quick, S);
     const ones = new Float32Array(all.length).fill(1);
+    // One output array per backend, kept across kernels and chunks: a fresh 4 MB array per call
+    // cost 12 ms of page faults here, more than the kernels themselves.
+    outs ??= backends.map(() => new Float32Array(CHUNK + 1024));
     const ref = new Float64Array(all.length);
     const stats = {};
     for (const k of kernels) {
@@ -218,9 +222,10 @@ async function work() {
       const p = kr.params.map((q) => q.default);
       referenceLoop(k, kr)(ref, x, kr.reference, p);
       const outputs = [];
-      for (const b of backends) {
+      for (const [j, b] of backends.entries()) {
         S.setBackend(b);
-        const got = kr.shape === 'map' ? S[k](x) : S[k](x, ones.subarray(0, x.length));
+        const out = outs[j].subarray(0, x.length);
+        const got = kr.shape === 'map' ? S[k](x, out) : S[k](x, ones.subarray(0, x.length), out);
         // A backend whose outputs are bit-identical to an earlier one's has its statistics too
         // (simd and wasm run the same algorithm without FMA): counted, not recomputed.
         const twin = outputs.find((o) => sameBits(o.got, got));
