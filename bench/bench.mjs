@@ -7,7 +7,7 @@
 // reference before it is timed (the package's against its error bounds, a miss aborts the run;
 // the peers' max ULP error is reported beside their speed).
 //
-//   npm run bench                         everything (about 11 minutes on 2 cores)
+//   npm run bench                         everything (12-13 minutes on 2 busy cores)
 //   npm run bench -- --quick              sigmoid and swish at 256, 64K and 1M, shorter timing (~1 minute)
 //   npm run bench -- --filter <text>      only cases whose name contains <text>; repeat to AND,
 //                                         e.g. --filter swish --filter 64K, or --filter "simd zero-copy"
