@@ -4,7 +4,7 @@
 // kernel). Also the pieces it is built from: the hand-written ONNX models run in onnxruntime-node
 // and match the float64 reference, and the hand-written memory.copy module validates and copies.
 // Needs `npm run build` first (the bench loads dist/), as test/package.test.ts does.
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -64,7 +64,7 @@ function parseXml(xml: string): [string, Record<string, string>][] {
 
 describe('npm run bench, filtered to swish at 256 elements', () => {
   const filter = 'swish 256';
-  let r: ReturnType<typeof spawnSync<string>>;
+  let r: SpawnSyncReturns<string>;
   let jsonFile: string | undefined;
   beforeAll(() => {
     r = spawnSync(process.execPath, ['bench/bench.mjs', '--filter', filter, '--out', work], { cwd: root, encoding: 'utf8' });
