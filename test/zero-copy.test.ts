@@ -209,6 +209,7 @@ describe.each(WASM_BACKENDS)('%s backend', (backend) => {
     const x = uniform(n, -20, 20, 21);
     const a = inMemory(x);
     const old = a.array;
+    S.sigmoid(old); // passed zero-copy, so the backend remembers it as an array in memory
     const before = S.memoryBytes();
     // 64 MiB, and more than the whole memory now, so memory must grow.
     const bigBytes = Math.max(64 * 1024 * 1024, before + 65536);
@@ -217,6 +218,7 @@ describe.each(WASM_BACKENDS)('%s backend', (backend) => {
     expect(S.memoryBytes()).toBeGreaterThanOrEqual(bigBytes);
     expect(old.length).toBe(0); // detached by memory.grow
     expect(old.byteLength).toBe(0);
+    expect(() => S.sigmoid(old, new Float32Array(0))).toThrow(/x is a view of a detached ArrayBuffer/);
     const now = a.array;
     expect(now === old).toBe(false);
     expect(now.length).toBe(n);

@@ -31,6 +31,11 @@ export class WasmBackend implements BackendImpl {
   private readonly memory: WebAssembly.Memory;
   private readonly allocator: Allocator;
   private heap: Float32Array;
+  /** The buffer `heap` views: memory.buffer as of the last growth. */
+  private buf: ArrayBufferLike;
+  /** The last four arrays found to be in memory (here()), and where the next one goes. */
+  private readonly seen: (Float32Array | null)[] = [null, null, null, null];
+  private seenNext = 0;
   /** Byte offsets of the three scratch regions (first, second, third input); results are
    * written over the inputs' regions (the kernels allow out = input). */
   private readonly scratch: [number, number, number];
@@ -53,21 +58,37 @@ export class WasmBackend implements BackendImpl {
     this.scratch = [this.allocator.alloc(CHUNK * 4), this.allocator.alloc(CHUNK * 4), this.allocator.alloc(CHUNK * 4)];
     this.userBase = this.scratch[2] + CHUNK * 4;
     this.heap = new Float32Array(this.memory.buffer);
+    this.buf = this.heap.buffer;
   }
 
-  /** The view of memory, re-created after growth (growth detaches the old buffer). */
+  /**
+   * The view of memory, re-created after growth. Growth detaches the old buffer, which leaves
+   * its views with length 0: checking that is much cheaper than WebAssembly.Memory's `buffer`
+   * getter, which was a third of the per-call overhead when read on every call.
+   */
   private view(): Float32Array {
-    if (this.heap.buffer !== this.memory.buffer) this.heap = new Float32Array(this.memory.buffer);
+    if (this.heap.length === 0) {
+      this.heap = new Float32Array(this.memory.buffer);
+      this.buf = this.heap.buffer;
+      this.seen.fill(null);
+    }
     return this.heap;
   }
 
-  /** Whether `a` is in this module's memory (zero-copy). A view over the reserved low memory
-   * (constants, scratch) would let results overwrite them, so it is refused. */
+  /** Whether `a` is in this module's memory (zero-copy); call view() first. A view over the
+   * reserved low memory (constants, scratch) would let results overwrite them: refused. */
   private here(a: Float32Array): boolean {
-    if (a.buffer !== this.memory.buffer) return false;
+    // The arrays from allocate() are the same objects call after call: the last few found here
+    // are remembered, so that a zero-copy call compares identities instead of reading `buffer`
+    // (a getter V8 does not inline, ~25 ns) for each argument. Growth clears them (view()).
+    const seen = this.seen;
+    if (a === seen[0] || a === seen[1] || a === seen[2] || a === seen[3]) return true;
+    if (a.buffer !== this.buf) return false;
     if (a.byteOffset < this.userBase && a.length > 0) {
       throw new RangeError('a view of WebAssembly memory below the arrays from allocate() cannot be passed');
     }
+    seen[this.seenNext] = a;
+    this.seenNext = (this.seenNext + 1) & 3;
     return true;
   }
 
@@ -226,7 +247,6 @@ export class WasmBackend implements BackendImpl {
   }
 
   /** @internal */ release(ptr: number): void { this.allocator.release(ptr); }
-  /** @internal */ buffer(): ArrayBuffer { return this.memory.buffer; }
   /** @internal */ viewAt(ptr: number, n: number): Float32Array {
     return new Float32Array(this.memory.buffer, ptr, n);
   }
@@ -252,8 +272,9 @@ class WasmArray implements WasmFloat32Array {
   get array(): Float32Array {
     const owner = this.#owner;
     if (owner === null) throw new TypeError('WasmFloat32Array has been freed');
-    // Memory growth detaches the old buffer: make a view of the current one.
-    if (this.#view.buffer !== owner.buffer()) this.#view = owner.viewAt(this.ptr, this.length);
+    // Memory growth detaches the old buffer (its views then have length 0): view the new one.
+    // (An empty array cannot tell, so it is re-made each time: cheap, and rare.)
+    if (this.#view.length !== this.length || this.length === 0) this.#view = owner.viewAt(this.ptr, this.length);
     return this.#view;
   }
 
