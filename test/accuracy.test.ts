@@ -126,3 +126,28 @@ test('ulpError: spacing of the exact result, subnormal spacing below 2^-126, ∞
   expect(ulpError(NaN, 1)).toBe(Infinity);
   expect(ulpError(NaN, NaN)).toBe(0);
 });
+
+// The inputs where the exhaustive sweep (docs/accuracy.md) found each kernel's largest error, and
+// the input where it once found mishBackward over its bound (4.22 ULP, before its fix): held on
+// every backend, so a kernel change that loses accuracy at a known worst case fails here without
+// waiting for the next sweep.
+test('the worst inputs the exhaustive sweep found are within bound on every backend', async () => {
+  const { readFileSync } = await import('node:fs');
+  const md = readFileSync(new URL('../docs/accuracy.md', import.meta.url), 'utf8');
+  const points: [KernelName, number][] = [['mishBackward', -0.23864400386810303]];
+  for (const m of md.matchAll(/^\| (\w+) \| (?:simd|wasm|js) \| [\d.]+ \| [\d.]+ \| (-?[\d.e+-]+) \|/gm)) {
+    if (m[1] in kernels) points.push([m[1] as KernelName, Number(m[2])]);
+  }
+  expect(points.length).toBeGreaterThan(20);
+  for (const [k, x0] of points) {
+    const x = inputFor(k, [x0]);
+    for (const backend of BACKENDS) {
+      S.setBackend(backend);
+      const kr = kernels[k];
+      const p = defaultParams(k);
+      const got = kr.shape === 'map' ? (S as any)[k](x)[0] : (S as any)[k](x, new Float32Array([1]))[0];
+      const ref = kr.shape === 'map' ? kr.reference(x[0], p) : kr.reference(x[0], 1, p);
+      expect(withinBound(k, backend, got, ref), `${k}(${x[0]}) on ${backend}: ${got}, reference ${ref}`).toBe(true);
+    }
+  }
+});
