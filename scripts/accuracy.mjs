@@ -213,7 +213,7 @@ async function work() {
     const ones = new Float32Array(all.length).fill(1);
     // One output array per backend, kept across kernels and chunks: a fresh 4 MB array per call
     // cost 12 ms of page faults here, more than the kernels themselves.
-    outs ??= backends.map(() => new Float32Array(CHUNK + 1024));
+    if (!outs || outs[0].length < all.length) outs = backends.map(() => new Float32Array(all.length));
     const ref = new Float64Array(all.length);
     const stats = {};
     for (const k of kernels) {
