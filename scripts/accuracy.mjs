@@ -7,7 +7,9 @@
 //
 //   node scripts/accuracy.mjs [--quick] [--kernels a,b] [--workers N] [--out FILE]
 //   --quick: 2^20 inputs spread over the range plus every boundary, for CI.
-//   --kernels: sweep only these, keeping the other kernels' rows already in the report.
+//   --kernels: sweep only these, keeping the other kernels' rows already in the report. A kernel
+//     written name:param=value[:param=value] is swept at those parameters, as a row of its own
+//     (e.g. softplus:beta=2); other parameters stay at their defaults.
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -30,8 +32,15 @@ async function main() {
   const S = await import('../dist/esm/index.js');
   await S.init();
   const quick = process.argv.includes('--quick');
-  const only = arg('--kernels', null)?.split(',');
-  const kernels = Object.entries(S.kernels).filter(([k, kr]) => kr.shape !== 'sum' && (!only || only.includes(k))).map(([k]) => k);
+  const sweepable = Object.keys(S.kernels).filter((k) => S.kernels[k].shape !== 'sum');
+  let specs;
+  try {
+    specs = (arg('--kernels', null)?.split(',') ?? sweepable).map((key) => specOf(S, key, sweepable));
+  } catch (e) {
+    console.error(e.message);
+    process.exit(2);
+  }
+  const kernels = specs.map((s) => s.key);
   const backends = S.availableBackends();
   const nWorkers = Number(arg('--workers', os.cpus().length));
   const chunks = quick ? 1 : TOTAL / CHUNK;
@@ -50,7 +59,7 @@ async function main() {
   };
   let next = 0;
   await Promise.all(Array.from({ length: Math.min(nWorkers, chunks) }, () => new Promise((resolve, reject) => {
-    const w = new Worker(fileURLToPath(import.meta.url), { workerData: { kernels, backends, quick } });
+    const w = new Worker(fileURLToPath(import.meta.url), { workerData: { specs, backends, quick } });
     const feed = () => (next < chunks ? w.postMessage(next++) : w.postMessage(-1));
     w.on('message', (m) => {
       if (m.ready) return feed();
@@ -73,11 +82,11 @@ async function main() {
   // (--kernels): rows and runs of kernels this run did not sweep are kept from the file.
   const kept = existsSync(out) ? parseReport(readFileSync(out, 'utf8')) : { rows: new Map(), runs: [] };
   let failed = false;
-  for (const k of kernels) {
+  for (const { key: k, kernel } of specs) {
     const lines = [];
     for (const b of backends) {
       const s = stats[`${k}/${b}`];
-      const bound = S.kernels[k].bound;
+      const bound = S.kernels[kernel].bound;
       const ok = s.maxUlp <= bound.ulp[b];
       if (!ok) failed = true;
       const grad = bound.absDy !== undefined;
@@ -91,8 +100,9 @@ async function main() {
   const runs = kept.runs.filter((r) => r.kernels.some((k) => !kernels.includes(k)));
   const date = new Date().toISOString().slice(0, 10);
   runs.push({ kernels, line: `- ${seconds} s on ${machine(S)}, ${date}: ${kernels.join(', ')}` });
-  const order = Object.keys(S.kernels).filter((k) => kept.rows.has(k));
-  const missing = Object.entries(S.kernels).filter(([k, kr]) => kr.shape !== 'sum' && !kept.rows.has(k)).map(([k]) => k);
+  // Registry order, each kernel's rows at other parameters right after its default row.
+  const order = sweepable.flatMap((k) => [...kept.rows.keys()].filter((key) => key.split(':')[0] === k).sort());
+  const missing = sweepable.filter((k) => !kept.rows.has(k));
   const md = [
     '# Accuracy of every kernel, measured',
     '',
@@ -109,7 +119,7 @@ async function main() {
     'bound can hold), and "max abs" is the largest absolute error over all results. A kernel that reads a kept',
     'output y is swept over its domain. "exact" is the share of counted results equal to the correctly',
     'rounded f32. "same bits as" names an earlier backend whose outputs were bit-identical on every input.',
-    'Parameters are at their defaults.',
+    'Parameters are at their defaults, except in rows named kernel:param=value.',
     '',
     '| kernel | backend | max ULP | bound | at input | ULP, all | max abs | exact | counted | same bits as | within bound |',
     '|---|---|---|---|---|---|---|---|---|---|---|',
@@ -132,11 +142,29 @@ async function main() {
 function parseReport(md) {
   const rows = new Map();
   for (const line of md.split('\n')) {
-    const m = line.match(/^\| (\w+) \| (simd|wasm|js) \|/);
+    const m = line.match(/^\| ([\w:=.+-]+) \| (simd|wasm|js) \|/);
     if (m && line.split('|').length === 13) rows.set(m[1], [...(rows.get(m[1]) ?? []), line]);
   }
   const runs = md.split('\n').filter((l) => /^- \d+ s on /.test(l)).map((line) => ({ line, kernels: line.slice(line.lastIndexOf(': ') + 2).split(', ') }));
   return { rows, runs };
+}
+
+/**
+ * What to sweep for one --kernels entry: `name` at default parameters, or `name:p=v[:q=w]` with
+ * those parameters rounded to f32 (as the kernels receive them; the reference gets the same).
+ */
+function specOf(S, key, sweepable) {
+  const [kernel, ...sets] = key.split(':');
+  if (!sweepable.includes(kernel)) throw new Error(`accuracy: unknown kernel ${kernel} (one of ${sweepable.join(', ')})`);
+  const spec = S.kernels[kernel].params;
+  const p = spec.map((q) => q.default);
+  for (const set of sets) {
+    const [name, value] = set.split('=');
+    const i = spec.findIndex((q) => q.name === name);
+    if (i < 0 || !Number.isFinite(Number(value))) throw new Error(`accuracy: ${key}: ${kernel} takes ${spec.map((q) => `${q.name}=<number>`).join(', ') || 'no parameters'}`);
+    p[i] = Math.fround(Number(value));
+  }
+  return { key, kernel, p };
 }
 
 /** The inputs of chunk c: bit patterns c·2^20 … (c+1)·2^20 − 1, or for --quick a spread sample. */
@@ -204,7 +232,7 @@ function referenceLoop(k, kr) {
 async function work() {
   const S = await import('../dist/esm/index.js');
   await S.init();
-  const { kernels, backends, quick } = workerData;
+  const { specs, backends, quick } = workerData;
   let outs;
   parentPort.postMessage({ ready: true });
   parentPort.on('message', (c) => {
@@ -216,16 +244,15 @@ async function work() {
     if (!outs || outs[0].length < all.length) outs = backends.map(() => new Float32Array(all.length));
     const ref = new Float64Array(all.length);
     const stats = {};
-    for (const k of kernels) {
-      const kr = S.kernels[k];
+    for (const { key: k, kernel, p } of specs) {
+      const kr = S.kernels[kernel];
       const x = kr.domain ? all.filter((v) => v >= kr.domain[0] && v <= kr.domain[1]) : all;
-      const p = kr.params.map((q) => q.default);
-      referenceLoop(k, kr)(ref, x, kr.reference, p);
+      referenceLoop(kernel, kr)(ref, x, kr.reference, p);
       const outputs = [];
       for (const [j, b] of backends.entries()) {
         S.setBackend(b);
         const out = outs[j].subarray(0, x.length);
-        const got = kr.shape === 'map' ? S[k](x, out) : S[k](x, ones.subarray(0, x.length), out);
+        const got = kr.shape === 'map' ? S[kernel](x, out, ...p) : S[kernel](x, ones.subarray(0, x.length), out, ...p);
         // A backend whose outputs are bit-identical to an earlier one's has its statistics too
         // (simd and wasm run the same algorithm without FMA): counted, not recomputed.
         const twin = outputs.find((o) => sameBits(o.got, got));

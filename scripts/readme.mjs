@@ -47,7 +47,7 @@ function accuracyTable() {
   if (!existsSync(file)) return '*(run `npm run accuracy` to measure)*';
   const md = readFileSync(file, 'utf8');
   const made = md.split('\n').find((l) => l.startsWith('Made by')) ?? '';
-  const rows = md.split('\n').filter((l) => /^\| \w+ \| (simd|wasm|js) \|/.test(l)).map((l) => l.split('|').map((c) => c.trim()));
+  const rows = md.split('\n').filter((l) => /^\| [\w:=.+-]+ \| (simd|wasm|js) \|/.test(l)).map((l) => l.split('|').map((c) => c.trim()));
   const by = new Map();
   for (const r of rows) {
     const [, k, b, maxUlp, bnd, at, allUlp, maxAbs, exact] = r;
@@ -69,7 +69,10 @@ function accuracyTable() {
       const allText = all > 1e3 ? all.toExponential(1) : all.toFixed(2);
       return `${Number(c.maxUlp).toFixed(2)}${grad ? ` (all ${allText}; abs ${Number(c.maxAbs.replace('·2^-23', '')).toFixed(2)}·2^−23)` : ''}`;
     };
-    out.push(`| \`${k}\` | ${cell('simd')} | ${cell('wasm')} | ${cell('js')} | ${S.kernels[k] ? bound(S.kernels[k].bound) : '—'} | ${v.simd?.exact ?? '—'} |`);
+    // A row named kernel:param=value was swept at those parameters; the bound is the kernel's.
+    const [name, ...params] = k.split(':');
+    const label = `\`${name}\`${params.length ? ` (${params.join(', ').replaceAll('=', ' = ')})` : ''}`;
+    out.push(`| ${label} | ${cell('simd')} | ${cell('wasm')} | ${cell('js')} | ${S.kernels[name] ? bound(S.kernels[name].bound) : '—'} | ${v.simd?.exact ?? '—'} |`);
   }
   const missing = md.split('\n').find((l) => l.startsWith('Not swept yet:'));
   const runs = md.split('\n').filter((l) => /^- \d+ s on /.test(l));

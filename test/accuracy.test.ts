@@ -134,20 +134,28 @@ test('ulpError: spacing of the exact result, subnormal spacing below 2^-126, ∞
 test('the worst inputs the exhaustive sweep found are within bound on every backend', async () => {
   const { readFileSync } = await import('node:fs');
   const md = readFileSync(new URL('../docs/accuracy.md', import.meta.url), 'utf8');
-  const points: [KernelName, number][] = [['mishBackward', -0.23864400386810303]];
-  for (const m of md.matchAll(/^\| (\w+) \| (?:simd|wasm|js) \| [\d.]+ \| [\d.]+ \| (-?[\d.e+-]+) \|/gm)) {
-    if (m[1] in kernels) points.push([m[1] as KernelName, Number(m[2])]);
+  // [kernel, its first argument (x, or y for a kernel reading a kept output), parameters]
+  const points: [KernelName, number, number[]][] = [['mishBackward', -0.23864400386810303, defaultParams('mishBackward')]];
+  for (const m of md.matchAll(/^\| ([\w:=.+-]+) \| (?:simd|wasm|js) \| [\d.]+ \| [\d.]+ \| (-?[\d.e+-]+) \|/gm)) {
+    // A row named kernel:param=value was swept at those parameters (scripts/accuracy.mjs).
+    const [k, ...sets] = m[1].split(':');
+    if (!(k in kernels)) continue;
+    const p = defaultParams(k as KernelName);
+    for (const set of sets) {
+      const [name, value] = set.split('=');
+      p[kernels[k].params.findIndex((q) => q.name === name)] = Math.fround(Number(value));
+    }
+    points.push([k as KernelName, Number(m[2]), p]);
   }
   expect(points.length).toBeGreaterThan(20);
-  for (const [k, x0] of points) {
-    const x = inputFor(k, [x0]);
+  for (const [k, x0, p] of points) {
+    const x = Float32Array.of(x0);
+    const kr = kernels[k];
     for (const backend of BACKENDS) {
       S.setBackend(backend);
-      const kr = kernels[k];
-      const p = defaultParams(k);
-      const got = kr.shape === 'map' ? (S as any)[k](x)[0] : (S as any)[k](x, new Float32Array([1]))[0];
+      const got = kr.shape === 'map' ? (S as any)[k](x, null, ...p)[0] : (S as any)[k](x, new Float32Array([1]), null, ...p)[0];
       const ref = kr.shape === 'map' ? kr.reference(x[0], p) : kr.reference(x[0], 1, p);
-      expect(withinBound(k, backend, got, ref), `${k}(${x[0]}) on ${backend}: ${got}, reference ${ref}`).toBe(true);
+      expect(withinBound(k, backend, got, ref), `${k}(${x[0]}; ${p}) on ${backend}: ${got}, reference ${ref}`).toBe(true);
     }
   }
 });

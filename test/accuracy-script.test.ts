@@ -1,0 +1,69 @@
+// The accuracy sweep (scripts/accuracy.mjs) itself, on its --quick sample: a run in parts merges
+// into the report, a kernel:param=value row reaches both the kernels and the reference at those
+// parameters, and bad --kernels entries are refused by name. swish at β = 0 is x/2, which every
+// backend must return exactly: at the default β = 1 (a parameter lost on the way to the kernel or
+// to the reference) the same row would show about 2 ULP.
+// Needs `npm run build` first (the script loads dist/), as test/bench.test.ts does.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, expect, test } from 'vitest';
+import { kernelNames, type KernelName } from '../src/registry.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const work = mkdtempSync(join(tmpdir(), 'swish-accuracy-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+const report = join(work, 'accuracy.md');
+
+function sweep(kernels: string) {
+  return spawnSync(process.execPath, ['scripts/accuracy.mjs', '--quick', '--workers', '1', '--kernels', kernels, '--out', report], {
+    cwd: root, encoding: 'utf8', timeout: 120_000,
+  });
+}
+
+/** The report's table rows as { key, backend, maxUlp, exact }. */
+function rows(md: string) {
+  return md.split('\n').filter((l) => /^\| [\w:=.+-]+ \| (simd|wasm|js) \|/.test(l)).map((l) => {
+    const c = l.split('|').map((s) => s.trim());
+    return { key: c[1], backend: c[2], maxUlp: Number(c[3]), exact: c[8] };
+  });
+}
+
+test('a sweep in two parts, one at other parameters, merges into one report', () => {
+  const first = sweep('swish:beta=0,leakyRelu:alpha=0.5');
+  expect(first.status, first.stderr).toBe(0);
+  let md = readFileSync(report, 'utf8');
+  const half = rows(md).filter((r) => r.key === 'swish:beta=0');
+  expect(half.map((r) => r.backend).sort()).toEqual(['js', 'simd', 'wasm']);
+  for (const r of half) expect([r.maxUlp, r.exact], r.backend).toEqual([0, '100.00%']);
+  // leakyRelu at α = 0.5 is x or x/2: exact too.
+  for (const r of rows(md).filter((r) => r.key === 'leakyRelu:alpha=0.5')) expect(r.exact).toBe('100.00%');
+  // A row at other parameters does not count as the kernel swept at its defaults.
+  expect(md).toMatch(/^Not swept yet: .*\bswish\b/m);
+
+  const second = sweep('relu');
+  expect(second.status, second.stderr).toBe(0);
+  md = readFileSync(report, 'utf8');
+  // The earlier run's rows kept, in registry order; both runs listed.
+  const byRegistry = (a: string, b: string) => kernelNames.indexOf(a.split(':')[0] as KernelName) - kernelNames.indexOf(b.split(':')[0] as KernelName);
+  expect([...new Set(rows(md).map((r) => r.key))]).toEqual(['relu', 'leakyRelu:alpha=0.5', 'swish:beta=0'].sort(byRegistry));
+  const runs = md.split('\n').filter((l) => /^- \d+ s on /.test(l));
+  expect(runs).toHaveLength(2);
+  expect(runs[0]).toMatch(/: swish:beta=0, leakyRelu:alpha=0\.5$/);
+  expect(runs[1]).toMatch(/: relu$/);
+  expect(md).not.toMatch(/^Not swept yet: .*\brelu\b,/m);
+});
+
+test.each([
+  ['swishy', /unknown kernel swishy/],
+  ['swish:gamma=2', /swish takes beta=<number>/],
+  ['swish:beta=two', /swish takes beta=<number>/],
+  ['relu:alpha=1', /relu takes no parameters/],
+])('--kernels %s is refused by name, with exit status 2', (kernels, message) => {
+  const r = sweep(kernels);
+  expect(r.status).toBe(2);
+  expect(r.stderr).toMatch(message);
+  expect(r.stderr).not.toMatch(/\n\s+at /); // a message, not a stack trace
+});
