@@ -214,6 +214,19 @@ describe.each(loaders)('%s build, loaded by name in this process', (_f, load) =>
     expectCorrect(runAll(S), 'simd');
   });
 
+  test('init(fetch(url)) takes the promise of a Response, as instantiateStreaming does', async () => {
+    const later = (b: 'simd' | 'scalar') => new Promise<Response>((resolve) =>
+      setTimeout(() => resolve(new Response(wasmBytes(b), { headers: { 'content-type': 'application/wasm' } })), 1));
+    expect(await S.init(later('scalar'))).toBe('wasm');
+    expectCorrect(runAll(S), 'wasm');
+    expect(await S.init(later('simd'))).toBe('simd');
+    expectCorrect(runAll(S), 'simd');
+    // A failed fetch keeps its own error and the backend in use.
+    await expect(S.init(Promise.reject(new Error('fetch failed: 404')))).rejects.toThrow('fetch failed: 404');
+    await expect(S.init(Promise.resolve('nonsense') as any)).rejects.toBeInstanceOf(TypeError);
+    expect(S.backend()).toBe('simd');
+  });
+
   test("init('nonsense') rejects with TypeError and keeps the backend", async () => {
     await S.init();
     for (const bad of ['nonsense', 42, {}, null]) {

@@ -58,18 +58,22 @@ function best(): BackendImpl {
 function checkSource(source: unknown): void {
   if (source instanceof WebAssembly.Module || ArrayBuffer.isView(source) || source instanceof ArrayBuffer) return;
   if (typeof Response === 'function' && source instanceof Response) return;
-  throw new TypeError('source must be a WebAssembly.Module, a Response, or the bytes of a swish-wasm .wasm build');
+  throw new TypeError('source must be a WebAssembly.Module, a Response (or a promise of one), or the bytes of a swish-wasm .wasm build');
 }
 
 /**
  * Compiles and instantiates what this runtime supports and selects the best backend.
- * With `source` (a precompiled `WebAssembly.Module`, or the bytes of `swish-simd.wasm` or
- * `swish-scalar.wasm`), only that module is used: for runtimes that forbid compiling bytes
- * (Cloudflare Workers) or that load the .wasm file themselves.
+ * With `source` (a precompiled `WebAssembly.Module`, the bytes of `swish-simd.wasm` or
+ * `swish-scalar.wasm`, or a `Response` for one of them or a promise of it, as `fetch` returns),
+ * only that module is used: for runtimes that forbid compiling bytes (Cloudflare Workers) or
+ * that load the .wasm file themselves.
  */
-export async function init(source?: WasmSource): Promise<Backend> {
+export async function init(source?: WasmSource | PromiseLike<WasmSource>): Promise<Backend> {
   if (!hasWebAssembly()) return (current = jsBackend).name;
   if (source !== undefined) {
+    // `init(fetch(url))`: a failed fetch rejects here with its own error, as it would in
+    // WebAssembly.instantiateStreaming.
+    source = await source;
     checkSource(source);
     return (current = register(await instantiate(source as WebAssembly.Module, {}))).name;
   }

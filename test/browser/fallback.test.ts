@@ -107,12 +107,14 @@ describeBrowser('fallbacks in Chromium', () => {
     t.problems.push(...others);
   });
 
-  test('init(Response), init(WebAssembly.Module) and init(bytes) with the shipped .wasm files', async () => {
+  test('init(fetch(url)), init(Response), init(WebAssembly.Module) and init(bytes) with the shipped .wasm files', async () => {
     const { page } = await open();
     const r: Record<string, any> = await page.evaluate(async () => {
       const h = (window as any).harness;
       const S = h.S;
       const out: Record<string, unknown> = {};
+      out.fetched = await S.init(fetch('/dist/swish-scalar.wasm'));
+      out.fetchedSuite = h.runSuite('wasm');
       out.response = await S.init(await fetch('/dist/swish-simd.wasm'));
       out.responseSuite = h.runSuite('simd');
       out.module = await S.init(await WebAssembly.compileStreaming(fetch('/dist/swish-scalar.wasm')));
@@ -122,7 +124,8 @@ describeBrowser('fallbacks in Chromium', () => {
       return out;
     }).catch((e) => ({ error: String(e) }));
     expect(r).not.toHaveProperty('error');
-    expect([r.response, r.module, r.moduleBackend, r.bytes]).toEqual(['simd', 'wasm', 'wasm', 'simd']);
+    expect([r.fetched, r.response, r.module, r.moduleBackend, r.bytes]).toEqual(['wasm', 'simd', 'wasm', 'wasm', 'simd']);
+    clean(r.fetchedSuite as SuiteResult);
     clean(r.responseSuite as SuiteResult);
     clean(r.moduleSuite as SuiteResult);
   });
