@@ -15,6 +15,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import { parseKey, reportRows } from './accuracy-report.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CHUNK = 1 << 20;
@@ -35,9 +36,13 @@ async function main() {
   const sweepable = Object.keys(S.kernels).filter((k) => S.kernels[k].shape !== 'sum');
   let specs;
   try {
-    specs = (arg('--kernels', null)?.split(',') ?? sweepable).map((key) => specOf(S, key, sweepable));
+    specs = (arg('--kernels', null)?.split(',') ?? sweepable).map((key) => {
+      const { kernel, params: p } = parseKey(key, S.kernels);
+      if (!sweepable.includes(kernel)) throw new Error(`${kernel} sums over its inputs: the sweep takes ${sweepable.join(', ')}`);
+      return { key, kernel, p };
+    });
   } catch (e) {
-    console.error(e.message);
+    console.error(`accuracy: ${e.message}`);
     process.exit(2);
   }
   const kernels = specs.map((s) => s.key);
@@ -138,33 +143,12 @@ async function main() {
   if (failed) { console.error('accuracy: a kernel exceeds its bound'); process.exit(1); }
 }
 
-/** The rows (by kernel) and the runs of an earlier report, to merge a partial run into. */
+/** The rows (by name) and the runs of an earlier report, to merge a partial run into. */
 function parseReport(md) {
   const rows = new Map();
-  for (const line of md.split('\n')) {
-    const m = line.match(/^\| ([\w:=.+-]+) \| (simd|wasm|js) \|/);
-    if (m && line.split('|').length === 13) rows.set(m[1], [...(rows.get(m[1]) ?? []), line]);
-  }
+  for (const { key, line } of reportRows(md)) rows.set(key, [...(rows.get(key) ?? []), line]);
   const runs = md.split('\n').filter((l) => /^- \d+ s on /.test(l)).map((line) => ({ line, kernels: line.slice(line.lastIndexOf(': ') + 2).split(', ') }));
   return { rows, runs };
-}
-
-/**
- * What to sweep for one --kernels entry: `name` at default parameters, or `name:p=v[:q=w]` with
- * those parameters rounded to f32 (as the kernels receive them; the reference gets the same).
- */
-function specOf(S, key, sweepable) {
-  const [kernel, ...sets] = key.split(':');
-  if (!sweepable.includes(kernel)) throw new Error(`accuracy: unknown kernel ${kernel} (one of ${sweepable.join(', ')})`);
-  const spec = S.kernels[kernel].params;
-  const p = spec.map((q) => q.default);
-  for (const set of sets) {
-    const [name, value] = set.split('=');
-    const i = spec.findIndex((q) => q.name === name);
-    if (i < 0 || !Number.isFinite(Number(value))) throw new Error(`accuracy: ${key}: ${kernel} takes ${spec.map((q) => `${q.name}=<number>`).join(', ') || 'no parameters'}`);
-    p[i] = Math.fround(Number(value));
-  }
-  return { key, kernel, p };
 }
 
 /** The inputs of chunk c: bit patterns c·2^20 … (c+1)·2^20 − 1, or for --quick a spread sample. */

@@ -8,6 +8,7 @@
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseKey, reportRows } from './accuracy-report.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const S = await import(join(root, 'dist/esm/index.js'));
@@ -47,10 +48,9 @@ function accuracyTable() {
   if (!existsSync(file)) return '*(run `npm run accuracy` to measure)*';
   const md = readFileSync(file, 'utf8');
   const made = md.split('\n').find((l) => l.startsWith('Made by')) ?? '';
-  const rows = md.split('\n').filter((l) => /^\| [\w:=.+-]+ \| (simd|wasm|js) \|/.test(l)).map((l) => l.split('|').map((c) => c.trim()));
   const by = new Map();
-  for (const r of rows) {
-    const [, k, b, maxUlp, bnd, at, allUlp, maxAbs, exact] = r;
+  for (const { key: k, backend: b, cells } of reportRows(md)) {
+    const [maxUlp, bnd, at, allUlp, maxAbs, exact] = cells;
     if (!by.has(k)) by.set(k, {});
     by.get(k)[b] = { maxUlp, bnd, at, allUlp, maxAbs, exact };
   }
@@ -72,7 +72,7 @@ function accuracyTable() {
     // A row named kernel:param=value was swept at those parameters; the bound is the kernel's.
     const [name, ...params] = k.split(':');
     const label = `\`${name}\`${params.length ? ` (${params.join(', ').replaceAll('=', ' = ')})` : ''}`;
-    out.push(`| ${label} | ${cell('simd')} | ${cell('wasm')} | ${cell('js')} | ${S.kernels[name] ? bound(S.kernels[name].bound) : '—'} | ${v.simd?.exact ?? '—'} |`);
+    out.push(`| ${label} | ${cell('simd')} | ${cell('wasm')} | ${cell('js')} | ${bound(S.kernels[parseKey(k, S.kernels).kernel].bound)} | ${v.simd?.exact ?? '—'} |`);
   }
   const missing = md.split('\n').find((l) => l.startsWith('Not swept yet:'));
   const runs = md.split('\n').filter((l) => /^- \d+ s on /.test(l));

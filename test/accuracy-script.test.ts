@@ -11,6 +11,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect, test } from 'vitest';
 import { kernelNames, type KernelName } from '../src/registry.js';
+// @ts-expect-error: a plain JavaScript module of the sweep, without type declarations
+import { reportRows } from '../scripts/accuracy-report.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const work = mkdtempSync(join(tmpdir(), 'swish-accuracy-'));
@@ -25,10 +27,8 @@ function sweep(kernels: string) {
 
 /** The report's table rows as { key, backend, maxUlp, exact }. */
 function rows(md: string) {
-  return md.split('\n').filter((l) => /^\| [\w:=.+-]+ \| (simd|wasm|js) \|/.test(l)).map((l) => {
-    const c = l.split('|').map((s) => s.trim());
-    return { key: c[1], backend: c[2], maxUlp: Number(c[3]), exact: c[8] };
-  });
+  return reportRows(md).map(({ key, backend, cells }: { key: string; backend: string; cells: string[] }) =>
+    ({ key, backend, maxUlp: Number(cells[0]), exact: cells[5] }));
 }
 
 test('a sweep in two parts, one at other parameters, merges into one report', () => {
@@ -61,6 +61,8 @@ test.each([
   ['swish:gamma=2', /swish takes beta=<number>/],
   ['swish:beta=two', /swish takes beta=<number>/],
   ['relu:alpha=1', /relu takes no parameters/],
+  ['swish:beta=', /swish takes beta=<number>/],
+  ['swishBetaGrad', /swishBetaGrad sums over its inputs/],
 ])('--kernels %s is refused by name, with exit status 2', (kernels, message) => {
   const r = sweep(kernels);
   expect(r.status).toBe(2);

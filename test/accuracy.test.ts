@@ -13,6 +13,8 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import * as S from '../src/index.js';
 import { kernels as registryKernels, kernelNames, type Kernel, type KernelName } from '../src/registry.js';
+// @ts-expect-error: a plain JavaScript module of the sweep, without type declarations
+import { parseKey, reportRows } from '../scripts/accuracy-report.mjs';
 import { BACKENDS, MIN_NORMAL, boundarySample, defaultParams, inputFor, readsY, ulpError, withinBound } from './helpers.js';
 
 /** Every entry as the general Kernel type (the registry's literal types differ per entry). */
@@ -136,16 +138,10 @@ test('the worst inputs the exhaustive sweep found are within bound on every back
   const md = readFileSync(new URL('../docs/accuracy.md', import.meta.url), 'utf8');
   // [kernel, its first argument (x, or y for a kernel reading a kept output), parameters]
   const points: [KernelName, number, number[]][] = [['mishBackward', -0.23864400386810303, defaultParams('mishBackward')]];
-  for (const m of md.matchAll(/^\| ([\w:=.+-]+) \| (?:simd|wasm|js) \| [\d.]+ \| [\d.]+ \| (-?[\d.e+-]+) \|/gm)) {
-    // A row named kernel:param=value was swept at those parameters (scripts/accuracy.mjs).
-    const [k, ...sets] = m[1].split(':');
-    if (!(k in kernels)) continue;
-    const p = defaultParams(k as KernelName);
-    for (const set of sets) {
-      const [name, value] = set.split('=');
-      p[kernels[k].params.findIndex((q) => q.name === name)] = Math.fround(Number(value));
-    }
-    points.push([k as KernelName, Number(m[2]), p]);
+  for (const { key, cells } of reportRows(md)) {
+    // A row named kernel:param=value was swept at those parameters.
+    const { kernel, params } = parseKey(key, kernels);
+    if (cells[2] !== '-') points.push([kernel as KernelName, Number(cells[2]), params]);
   }
   expect(points.length).toBeGreaterThan(20);
   for (const [k, x0, p] of points) {

@@ -1,0 +1,40 @@
+// The pieces of docs/accuracy.md that other code reads back: the sweep merging a run in parts,
+// the README generator, and the tests that re-check the worst inputs. A row is named after what
+// was swept: a kernel at its default parameters (`softplus`), or at others (`softplus:beta=2`,
+// more as `:name=value`).
+
+/**
+ * The kernel and the parameters (rounded to f32, as the kernels receive them) a row name
+ * stands for. `kernels` is the registry (`kernels` of the package). Throws an Error naming the
+ * kernel or its parameters when the name does not fit the registry.
+ */
+export function parseKey(key, kernels) {
+  const [kernel, ...sets] = key.split(':');
+  if (!Object.hasOwn(kernels, kernel)) throw new Error(`unknown kernel ${kernel}`);
+  const spec = kernels[kernel].params;
+  const params = spec.map((q) => Math.fround(q.default));
+  for (const set of sets) {
+    const [name, value] = set.split('=');
+    const i = spec.findIndex((q) => q.name === name);
+    if (i < 0 || value === undefined || value.trim() === '' || !Number.isFinite(Number(value))) {
+      throw new Error(`${key}: ${kernel} takes ${spec.map((q) => `${q.name}=<number>`).join(', ') || 'no parameters'}`);
+    }
+    params[i] = Math.fround(Number(value));
+  }
+  return { kernel, params };
+}
+
+/**
+ * The measurement rows of a report, in order: { key, backend, cells } with the row's cells
+ * (trimmed) after the backend: max ULP, bound, at input, ULP all, max abs, exact, counted,
+ * same bits as, within bound.
+ */
+export function reportRows(md) {
+  const rows = [];
+  for (const line of md.split('\n')) {
+    const m = line.match(/^\| ([\w:=.+-]+) \| (simd|wasm|js) \|/);
+    if (!m || line.split('|').length !== 13) continue;
+    rows.push({ key: m[1], backend: m[2], line, cells: line.split('|').slice(3, 12).map((c) => c.trim()) });
+  }
+  return rows;
+}
