@@ -45,7 +45,7 @@ async function main() {
     console.error(`accuracy: ${e.message}`);
     process.exit(2);
   }
-  const kernels = specs.map((s) => s.key);
+  const keys = specs.map((s) => s.key);
   const backends = S.availableBackends();
   const nWorkers = Number(arg('--workers', os.cpus().length));
   const chunks = quick ? 1 : TOTAL / CHUNK;
@@ -102,9 +102,9 @@ async function main() {
     }
     kept.rows.set(k, lines);
   }
-  const runs = kept.runs.filter((r) => r.kernels.some((k) => !kernels.includes(k)));
+  const runs = kept.runs.filter((r) => r.kernels.some((k) => !keys.includes(k)));
   const date = new Date().toISOString().slice(0, 10);
-  runs.push({ kernels, line: `- ${seconds} s on ${machine(S)}, ${date}: ${kernels.join(', ')}` });
+  runs.push({ kernels: keys, line: `- ${seconds} s on ${machine(S)}, ${date}: ${keys.join(', ')}` });
   // Registry order, each kernel's rows at other parameters right after its default row.
   const order = sweepable.flatMap((k) => [...kept.rows.keys()].filter((key) => key.split(':')[0] === k).sort());
   const missing = sweepable.filter((k) => !kept.rows.has(k));
