@@ -81,27 +81,52 @@ export const EXP_UNSCALE_V: usize = memory.data<f32>([EXP_UNSCALE, EXP_UNSCALE, 
   return f32x4.add(f32x4.mul(f32x4.mul(r, r), u), r);
 }
 
+// expNegScaled in its two factors, for callers that multiply E by x before rounding it
+// (swish): E = s·(1 + p), with s = 2^(n+32) exact and p = e^r − 1. x·s is then exact and
+// x·s·(1 + p) = x·s + (x·s)·p rounds once, where x·fl(s·p + s) rounds twice.
+//   k = expNegIndex(z), s = expNegScale(k), p = expNegReduced(z, k).
+
+/** The magic sum whose low bits hold n + 32 + 127, n = round(−z·log2 e). */
+// @ts-ignore: decorator
+@inline export function expNegIndex(z: f32): f32 { return MAGIC - z * LOG2E; }
+/** s = 2^(n+32) from the magic sum k. */
+// @ts-ignore: decorator
+@inline export function expNegScale(k: f32): f32 { return reinterpret<f32>(reinterpret<i32>(k) << 23); }
+/** p = e^r − 1, r = −z − n·ln2, from the magic sum k. */
+// @ts-ignore: decorator
+@inline export function expNegReduced(z: f32, k: f32): f32 {
+  const n = k - MAGIC;
+  let r = n * NEG_LN2_HI - z;
+  r = r - n * LN2_LO;
+  return expm1Reduced(r);
+}
+
 /** E = e^-z · 2^32, z in [0, Z_MAX] (or NaN, which propagates). */
 // @ts-ignore: decorator
 @inline export function expNegScaled(z: f32): f32 {
-  const t = MAGIC - z * LOG2E;
-  const s = reinterpret<f32>(reinterpret<i32>(t) << 23);
-  const n = t - MAGIC;
-  let r = n * NEG_LN2_HI - z;
-  r = r - n * LN2_LO;
-  return s * expm1Reduced(r) + s;
+  const k = expNegIndex(z);
+  const s = expNegScale(k);
+  return s * expNegReduced(z, k) + s;
+}
+
+// @ts-ignore: decorator
+@inline export function expNegIndexV(z: v128): v128 { return f32x4.sub(v128.load(MAGIC_V), f32x4.mul(z, v128.load(LOG2E_V))); }
+// @ts-ignore: decorator
+@inline export function expNegScaleV(k: v128): v128 { return i32x4.shl(k, 23); }
+// @ts-ignore: decorator
+@inline export function expNegReducedV(z: v128, k: v128): v128 {
+  const n = f32x4.sub(k, v128.load(MAGIC_V));
+  let r = f32x4.sub(f32x4.mul(n, v128.load(NEG_LN2_HI_V)), z);
+  r = f32x4.sub(r, f32x4.mul(n, v128.load(LN2_LO_V)));
+  return expm1ReducedV(r);
 }
 
 /** Four lanes of expNegScaled, bit-identical to the scalar form. */
 // @ts-ignore: decorator
 @inline export function expNegScaledV(z: v128): v128 {
-  const magic = v128.load(MAGIC_V);
-  const t = f32x4.sub(magic, f32x4.mul(z, v128.load(LOG2E_V)));
-  const s = i32x4.shl(t, 23);
-  const n = f32x4.sub(t, magic);
-  let r = f32x4.sub(f32x4.mul(n, v128.load(NEG_LN2_HI_V)), z);
-  r = f32x4.sub(r, f32x4.mul(n, v128.load(LN2_LO_V)));
-  return f32x4.add(f32x4.mul(s, expm1ReducedV(r)), s);
+  const k = expNegIndexV(z);
+  const s = expNegScaleV(k);
+  return f32x4.add(f32x4.mul(s, expNegReducedV(z, k)), s);
 }
 
 // e^-z − 1 for z in [0, EXPM1_Z_MAX]: the same reduction without the 2^32 (s = 2^n stays normal

@@ -130,14 +130,18 @@ test('ulpError: spacing of the exact result, subnormal spacing below 2^-126, ∞
 });
 
 // The inputs where the exhaustive sweep (docs/accuracy.md) found each kernel's largest error, and
-// the input where it once found mishBackward over its bound (4.22 ULP, before its fix): held on
+// the inputs where it once found a kernel over its bound, before their fixes (mishBackward 4.22
+// ULP; swish at β = 1.702, 3.03 ULP): held on
 // every backend, so a kernel change that loses accuracy at a known worst case fails here without
 // waiting for the next sweep.
 test('the worst inputs the exhaustive sweep found are within bound on every backend', async () => {
   const { readFileSync } = await import('node:fs');
   const md = readFileSync(new URL('../docs/accuracy.md', import.meta.url), 'utf8');
   // [kernel, its first argument (x, or y for a kernel reading a kept output), parameters]
-  const points: [KernelName, number, number[]][] = [['mishBackward', -0.23864400386810303, defaultParams('mishBackward')]];
+  const points: [KernelName, number, number[]][] = [
+    ['mishBackward', -0.23864400386810303, defaultParams('mishBackward')],
+    ['swish', -3.10792875289917, [Math.fround(1.702)]], // 3.03 ULP before swish rounded x·s·(1 + p) once
+  ];
   for (const { key, cells } of reportRows(md)) {
     // A row named kernel:param=value was swept at those parameters.
     const { kernel, params } = parseKey(key, kernels);
