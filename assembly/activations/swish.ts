@@ -6,8 +6,8 @@ import { sigmoidNegAbs, sigmoidNegAbsV, clampAbs, clampAbsV } from "./sigmoid";
 //   t <  0:  (x·e^t) / (1 + e^t), with x multiplied by the still-scaled exponential E = e^t·2^32
 //            before unscaling, so x·e^t stays exact where e^t alone would be subnormal; and by
 //            its factors, x·E = x·s + (x·s)·p (s = 2^(n+32), so x·s is exact), rounding once
-//            where x·fl(E) rounds twice: without it β = 1.702 reached 3.03 ULP at x = −3.1079
-//            (the sweep), with it about 2.3 there, for three more operations.
+//            where x·fl(E) rounds twice. The sweep at β = 1.702 found 3.03 ULP (x = −3.1079)
+//            without it, 2.59 with it (2.94 → 2.50 at β = 1), for three more operations.
 // The quotient q = num/d is corrected for the rounding of d = fl(1 + e) as in sigmoid:
 // num/(d − c) ≈ q + q·c/d, c = (d − 1) − e, taking q·c (1/d ≈ 1 over-corrects by at most 2×,
 // which costs under 0.25 ULP and saves three operations). TINY = 2^-60 is added to c so that
