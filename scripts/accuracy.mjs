@@ -102,7 +102,13 @@ async function main() {
     }
     kept.rows.set(k, lines);
   }
-  const runs = kept.runs.filter((r) => r.kernels.some((k) => !keys.includes(k)));
+  // An earlier run stays listed while some row it measured has not been measured again since.
+  const later = new Set(keys);
+  const runs = [];
+  for (const r of [...kept.runs].reverse()) {
+    if (r.kernels.some((k) => !later.has(k))) runs.unshift(r);
+    for (const k of r.kernels) later.add(k);
+  }
   const date = new Date().toISOString().slice(0, 10);
   runs.push({ kernels: keys, line: `- ${seconds} s on ${machine(S)}, ${date}: ${keys.join(', ')}` });
   // Registry order, each kernel's rows at other parameters right after its default row.

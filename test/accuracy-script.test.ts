@@ -54,6 +54,13 @@ test('a sweep in two parts, one at other parameters, merges into one report', ()
   expect(runs[0]).toMatch(/: swish:beta=0, leakyRelu:alpha=0\.5$/);
   expect(runs[1]).toMatch(/: relu$/);
   expect(md).not.toMatch(/^Not swept yet: .*\brelu\b,/m);
+
+  // A run is listed while some row it measured was not measured again by a later run.
+  const listed = () => readFileSync(report, 'utf8').split('\n').filter((l) => /^- \d+ s on /.test(l)).map((l) => l.slice(l.lastIndexOf(': ') + 2));
+  expect(sweep('swish:beta=0').status).toBe(0);
+  expect(listed()).toEqual(['swish:beta=0, leakyRelu:alpha=0.5', 'relu', 'swish:beta=0']);
+  expect(sweep('leakyRelu:alpha=0.5').status).toBe(0);
+  expect(listed()).toEqual(['relu', 'swish:beta=0', 'leakyRelu:alpha=0.5']);
 });
 
 test.each([
