@@ -70,9 +70,10 @@ function accuracyTable() {
       return `${Number(c.maxUlp).toFixed(2)}${grad ? ` (all ${allText}; abs ${Number(c.maxAbs.replace('·2^-23', '')).toFixed(2)}·2^−23)` : ''}`;
     };
     // A row named kernel:param=value was swept at those parameters; the bound is the kernel's.
-    const [name, ...params] = k.split(':');
-    const label = `\`${name}\`${params.length ? ` (${params.join(', ').replaceAll('=', ' = ')})` : ''}`;
-    out.push(`| ${label} | ${cell('simd')} | ${cell('wasm')} | ${cell('js')} | ${bound(S.kernels[parseKey(k, S.kernels).kernel].bound)} | ${v.simd?.exact ?? '—'} |`);
+    const { kernel } = parseKey(k, S.kernels);
+    const params = k.split(':').slice(1);
+    const label = `\`${kernel}\`${params.length ? ` (${params.join(', ').replaceAll('=', ' = ')})` : ''}`;
+    out.push(`| ${label} | ${cell('simd')} | ${cell('wasm')} | ${cell('js')} | ${bound(S.kernels[kernel].bound)} | ${v.simd?.exact ?? '—'} |`);
   }
   const missing = md.split('\n').find((l) => l.startsWith('Not swept yet:'));
   const runs = md.split('\n').filter((l) => /^- \d+ s on /.test(l));
