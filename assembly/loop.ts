@@ -1,3 +1,4 @@
+import { FLT_MAX, FLT_MAX_V, NEG_FLT_MAX_V } from "./math/vconst";
 // The one loop shape every kernel uses: a vector body (SIMD build only) and a scalar tail that
 // runs the same element math on the remaining n % 4 elements (or on all of them in the scalar
 // build). The unary vector body takes 16 elements a step, as four independent 4-lane chains
@@ -79,10 +80,6 @@
   }
 }
 
-// @ts-ignore: decorator
-@inline const FLT_MAX: f32 = reinterpret<f32>(0x7F7FFFFF);
-const FLT_MAX_V: usize = memory.data<f32>([FLT_MAX, FLT_MAX, FLT_MAX, FLT_MAX], 16);
-const NEG_FLT_MAX_V: usize = memory.data<f32>([-FLT_MAX, -FLT_MAX, -FLT_MAX, -FLT_MAX], 16);
 
 /**
  * Σ dy·x·w(x) in f64, the gradient of a parameter: the op gives w(x) in f32 (for swish's β,

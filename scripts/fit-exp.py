@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Fits the polynomial of assembly/vmath.ts: e^r - 1 = r + r^2*u(r), u of degree 4, minimising the
+"""Fits the polynomial of assembly/math/expneg.ts: e^r - 1 = r + r^2*u(r), u of degree 4, minimising the
 largest relative error of e^r over |r| <= ln2/2 (plus a margin for the rounding of n), as a linear
 programme on a dense grid. Prints the coefficients as f32 bit patterns and the error they give,
 in units of 2^-24, after rounding to f32. Needs numpy and scipy; not part of the build."""

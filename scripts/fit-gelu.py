@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Fits the rational function of gaussTail in assembly/vmath.ts (gelu's a*Phi(-a)) and prints its
+"""Fits the rational function of gaussTail in assembly/math/gauss.ts (gelu's a*Phi(-a)) and prints its
 f32 constants. With c = f32(sqrt(2/pi)) and R(a) = Phi(-a)*e^(a^2/2) (the Mills ratio over
 sqrt(2*pi)), it writes
 
@@ -73,7 +73,7 @@ for name, v in [("GC", c), ("GC_INV", f32(1 / c)), ("GK_HI", KH), ("GK_LO", KL)]
         [(f"GP{k}", v) for k, v in enumerate(Pf)] + [(f"GQ{k}", v) for k, v in enumerate(Qf) if k]:
     print(f"{name:7} = {float(f32(v))!r:<26} 0x{bits(f32(v)):08X}")
 
-# --- emulate the kernel's f32 algorithm (assembly/vmath.ts gaussTailScaled) on a dense grid
+# --- emulate the kernel's f32 algorithm (assembly/math/gauss.ts gaussTailScaled) on a dense grid
 LOG2E, MAGIC = fbits(0x3FB8AA3B), fbits(0x4B40009F)
 NEG_LN2_HI, LN2_LO = fbits(0xBF317200), fbits(0x35BFBE8E)
 EA = [fbits(u) for u in (0x3EFFFFFE, 0x3E2AAA2C, 0x3D2AABBC, 0x3C092E68, 0x3AB5DF5A)]  # A1..A5

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Fits the polynomial of log1pUnit in assembly/vmath.ts: with s = u/(2+u) in [0, 1/3],
+"""Fits the polynomial of log1pComp in assembly/activations/softplus.ts: with s = u/(2+u) in [0, 1/3],
 log(1+u) = 2*atanh(s) = 2s + s^3*Q(s^2), Q of degree 3, minimising the largest relative error of
 log(1+u) as a linear programme on a dense grid. Prints the f32 coefficients and their error in
 units of 2^-24. Needs numpy and scipy; not part of the build."""

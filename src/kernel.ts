@@ -178,7 +178,7 @@ export function sigmoid64(t: number): number {
 /** Clamps v to [−m, m]; NaN stays NaN. */
 export const clampAbs = (v: number, m: number): number => (v > m ? m : v < -m ? -m : v);
 
-/** As assembly/vmath.ts: beyond |t| = Z_MAX, σ(t) has saturated to 0 or 1 in f32. */
+/** As assembly/math/expneg.ts: beyond |t| = Z_MAX, σ(t) has saturated to 0 or 1 in f32. */
 export const Z_MAX = 109;
 
 /** Class names that are not plain PascalCase of the registry name. */

@@ -1,4 +1,6 @@
-import { expm1Neg, expm1NegV, EXPM1_Z_MAX, EXPM1_Z_MAX_V, expNegScaled, expNegScaledV, EXP_UNSCALE, EXP_UNSCALE_V, ONE_V } from "../vmath";
+import { expm1Neg, expm1NegV, EXPM1_Z_MAX, EXPM1_Z_MAX_V } from "../math/expm1neg";
+import { expNegScaled, expNegScaledV, EXP_UNSCALE, EXP_UNSCALE_V } from "../math/expneg";
+import { ONE_V } from "../math/vconst";
 import { clampAbs, clampAbsV } from "./sigmoid";
 
 // elu(x) = x for x >= 0, α·(e^x − 1) below, with e^x − 1 = expm1Neg(|x|): the polynomial itself

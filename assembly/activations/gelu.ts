@@ -1,7 +1,9 @@
-import { EXP_UNSCALE, EXP_UNSCALE_V, ONE_V, gaussTailScaled, gaussTailScaledV, gaussTailSlopeScaled, gaussTailSlopeScaledV } from "../vmath";
+import { EXP_UNSCALE, EXP_UNSCALE_V } from "../math/expneg";
+import { ONE_V } from "../math/vconst";
+import { gaussTailScaled, gaussTailScaledV, gaussTailSlopeScaled, gaussTailSlopeScaledV } from "../math/gauss";
 
 // gelu(x) = x·Φ(x), Φ the standard normal CDF (the exact form, with erf). With G = a·Φ(−a),
-// a = |x|, from assembly/vmath.ts (gaussTailScaled, scaled by 2^32):
+// a = |x|, from assembly/math/gauss.ts (gaussTailScaled, scaled by 2^32):
 //   x <  0:  gelu(x) = −G         (Φ(x) = Φ(−a) keeps its relative accuracy: no 1 − erf)
 //   x >= 0:  gelu(x) = x − G      (G <= x/2, so the subtraction loses nothing)
 // G is 0 from |x| = GT_MAX = 13.1462469 on, exactly where gelu(x) leaves the normal range (its

@@ -1,4 +1,6 @@
-import { EXP_UNSCALE, EXP_UNSCALE_V, ONE_V, expNegScaled64, expNegScaled64V } from "../vmath";
+import { EXP_UNSCALE, EXP_UNSCALE_V } from "../math/expneg";
+import { ONE_V, FLT_MAX, FLT_MAX_V } from "../math/vconst";
+import { expNegScaled64, expNegScaled64V } from "../math/expneg64";
 import { sigmoidNegAbs, sigmoidNegAbsV } from "./sigmoid";
 
 // geluTanh(x) = ½x·(1 + tanh u), u = √(2/π)·(x + 0.044715x³), is x·σ(t) with t = 2u =
@@ -33,8 +35,6 @@ import { sigmoidNegAbs, sigmoidNegAbsV } from "./sigmoid";
 // @ts-ignore: decorator
 @inline const XD: f32 = 6.95;
 // @ts-ignore: decorator
-@inline const FLT_MAX: f32 = reinterpret<f32>(0x7F7FFFFF);
-// @ts-ignore: decorator
 @inline const ZC_64: f64 = 100;
 const ZC_64_V: usize = memory.data<f64>([ZC_64, ZC_64], 16);
 const K0_64_V: usize = memory.data<f64>([K0_64, K0_64], 16);
@@ -42,7 +42,6 @@ const K1_64_V: usize = memory.data<f64>([K1_64, K1_64], 16);
 const XS_V: usize = memory.data<f32>([XS, XS, XS, XS], 16);
 const XD_V: usize = memory.data<f32>([XD, XD, XD, XD], 16);
 const NEG_XS_V: usize = memory.data<f32>([-XS, -XS, -XS, -XS], 16);
-const FLT_MAX_V: usize = memory.data<f32>([FLT_MAX, FLT_MAX, FLT_MAX, FLT_MAX], 16);
 
 /** |t| = |x·(K0 + K1·x²)| in f64 for one f64x2 half. */
 // @ts-ignore: decorator

@@ -1,4 +1,4 @@
-import { ONE_V } from "../vmath";
+import { ONE_V, HALF_V, THREE_V, NEG_THREE_V, SIX_V } from "../math/vconst";
 
 // hardSigmoid(x) = clamp((x + 3)/6, 0, 1), in two forms with one division each:
 //   x <= −1.5:  (x + 3)/6, where x + 3 is exact (Sterbenz), so the result is correctly rounded;
@@ -11,10 +11,6 @@ import { ONE_V } from "../vmath";
 // @ts-ignore: decorator
 @inline const SPLIT: f32 = -1.5;
 const SPLIT_V: usize = memory.data<f32>([SPLIT, SPLIT, SPLIT, SPLIT], 16);
-const THREE_V: usize = memory.data<f32>([3, 3, 3, 3], 16);
-const NEG_THREE_V: usize = memory.data<f32>([-3, -3, -3, -3], 16);
-const SIX_V: usize = memory.data<f32>([6, 6, 6, 6], 16);
-const HALF_V: usize = memory.data<f32>([0.5, 0.5, 0.5, 0.5], 16);
 
 /** hardSigmoid(x) = clamp((x + 3)/6, 0, 1). */
 @final export class HardSigmoid {

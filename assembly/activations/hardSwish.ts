@@ -1,3 +1,4 @@
+import { HALF_V, THREE_V, NEG_THREE_V, SIX_V } from "../math/vconst";
 // hardSwish(x) = x·clamp((x + 3)/6, 0, 1) = x(x + 3)/6 on [−3, 3], 0 below, x above
 // (MobileNetV3). With xc = x clamped to [−3, 3] (pmax, pmin: NaN stays) and v = xc/6:
 //   xc <= −1.5:  v·(xc + 3), xc + 3 exact (Sterbenz): two roundings, <= 1.0 ULP measured;
@@ -10,10 +11,6 @@
 // @ts-ignore: decorator
 @inline const NEG_ZERO: f32 = reinterpret<f32>(0x80000000);
 const SPLIT_V: usize = memory.data<f32>([-1.5, -1.5, -1.5, -1.5], 16);
-const THREE_V: usize = memory.data<f32>([3, 3, 3, 3], 16);
-const NEG_THREE_V: usize = memory.data<f32>([-3, -3, -3, -3], 16);
-const SIX_V: usize = memory.data<f32>([6, 6, 6, 6], 16);
-const HALF_V: usize = memory.data<f32>([0.5, 0.5, 0.5, 0.5], 16);
 const NEG_ZERO_V: usize = memory.data<u32>([0x80000000, 0x80000000, 0x80000000, 0x80000000], 16);
 const NEG_0_75_V: usize = memory.data<f32>([-0.75, -0.75, -0.75, -0.75], 16);
 const ONE_HALF_V: usize = memory.data<f32>([1.5, 1.5, 1.5, 1.5], 16);

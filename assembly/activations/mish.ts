@@ -1,4 +1,5 @@
-import { expNegScaled, expNegScaledV, EXP_UNSCALE, Z_MAX, ONE_V, Z_MAX_V, EXP_UNSCALE_V } from "../vmath";
+import { expNegScaled, expNegScaledV, EXP_UNSCALE, Z_MAX, Z_MAX_V, EXP_UNSCALE_V } from "../math/expneg";
+import { ONE_V, TWO_V, SIGN_V } from "../math/vconst";
 import { clampAbs, clampAbsV } from "./sigmoid";
 
 // mish(x) = x·tanh(softplus(x)) = x·ω = x − x·(1 − ω). With z = min(|x|, Z_MAX),
@@ -23,11 +24,9 @@ import { clampAbs, clampAbsV } from "./sigmoid";
 @inline const E_MIN: f32 = reinterpret<f32>(0x20000000); // 2^-63
 // @ts-ignore: decorator
 @inline const X_MAX: f32 = reinterpret<f32>(0x6E800000); // 2^94
-const TWO_V: usize = memory.data<f32>([2, 2, 2, 2], 16);
 const E_MIN_V: usize = memory.data<f32>([E_MIN, E_MIN, E_MIN, E_MIN], 16);
 const X_MAX_V: usize = memory.data<f32>([X_MAX, X_MAX, X_MAX, X_MAX], 16);
 const NEG_X_MAX_V: usize = memory.data<f32>([-X_MAX, -X_MAX, -X_MAX, -X_MAX], 16);
-const SIGN_V: usize = memory.data<u32>([0x80000000, 0x80000000, 0x80000000, 0x80000000], 16);
 
 /** mish(x) = x·tanh(softplus(x)). */
 @final export class Mish {

@@ -1,4 +1,4 @@
-import { EXP_UNSCALE, EXP_UNSCALE_V } from "../vmath";
+import { EXP_UNSCALE, EXP_UNSCALE_V } from "../math/expneg";
 import { tanhS, tanhV, sech2ScaledS, sech2ScaledV } from "./tanh";
 
 // Penalized tanh (Xu, Huang & Li 2016): tanh x for x > 0, a·tanh x below, a = 0.25 by default.

@@ -1,4 +1,5 @@
-import { expm1Neg, expm1NegV, EXPM1_Z_MAX, EXPM1_Z_MAX_V, expNegScaled, expNegScaledV, EXP_UNSCALE, EXP_UNSCALE_V } from "../vmath";
+import { expm1Neg, expm1NegV, EXPM1_Z_MAX, EXPM1_Z_MAX_V } from "../math/expm1neg";
+import { expNegScaled, expNegScaledV, EXP_UNSCALE, EXP_UNSCALE_V } from "../math/expneg";
 import { clampAbs, clampAbsV } from "./sigmoid";
 
 // selu(x) = λ·x for x > 0, λα·(e^x − 1) below (Klambauer et al. 2017), with PyTorch's constants

@@ -1,4 +1,5 @@
-import { expNegScaled, expNegScaledV, EXP_UNSCALE, Z_MAX, ONE_V, Z_MAX_V, EXP_UNSCALE_V } from "../vmath";
+import { expNegScaled, expNegScaledV, EXP_UNSCALE, Z_MAX, Z_MAX_V, EXP_UNSCALE_V } from "../math/expneg";
+import { ONE_V } from "../math/vconst";
 
 // σ(-z) for z = min(|x|, Z_MAX), corrected for the rounding of d = 1 + e:
 //   e = e^-z, d = fl(1 + e), c = (d - 1) - e is exactly -(rounding error of d) (Fast2Sum,

@@ -1,4 +1,5 @@
-import { expNegScaled, expNegScaledV, EXP_UNSCALE, EXP_UNSCALE_V, ONE_V, Z_MAX, Z_MAX_V } from "../vmath";
+import { expNegScaled, expNegScaledV, EXP_UNSCALE, EXP_UNSCALE_V, Z_MAX, Z_MAX_V } from "../math/expneg";
+import { ONE_V, TWO_V } from "../math/vconst";
 import { sigmoidNegAbs, sigmoidNegAbsV, clampAbs, clampAbsV } from "./sigmoid";
 
 // softplus(x) = log(1 + e^{βx})/β, and x itself where βx > threshold (PyTorch's switch), with
@@ -13,17 +14,17 @@ import { sigmoidNegAbs, sigmoidNegAbsV, clampAbs, clampAbsV } from "./sigmoid";
 // slow assist for every subnormal result. The t >= 0 branch uses that same floored log1p: for
 // z > 23.6, t > 16 and t + log1p(e) rounds to t either way.
 //
-// log1pComp(u) is vmath's log1pUnit (same s = u/(u + 2), same polynomial: its coefficients are
-// repeated here) plus the rounding error of d = fl(u + 2), which log1pUnit drops: c = (d − 2) − u
+// log1pComp(u) is log(1 + u) as 2·atanh(u/(u + 2)) (scripts/fit-log1p.py fits the polynomial; its coefficients
+// live here only) with the rounding error of d = fl(u + 2) put back: c = (d − 2) − u
 // is exact (Fast2Sum, u <= 1 < 2), u/(u + 2) = s·(1 + c/d) to first order, and 1/d = (1 − s)/2,
 // so 2s gains s·c·(1 − s) = c·(s − s²), added with the small terms before the last rounding. That
 // takes log1p's error from 2 ULP to 1.6, and softplus's at β = 1 (with the exponential's ~1 ULP)
 // from 2.8 to 2.4; at other β, where the division by β rounds too, from 4.0 to 3.4.
-// (A correction added after log1pUnit would round twice, and s itself cannot absorb it: the
+// (A correction added after the plain log1p would round twice, and s itself cannot absorb it: the
 // correction is below half its last place.)
 
 // @ts-ignore: decorator
-@inline const L1: f32 = reinterpret<f32>(0x3F2AAAAA); // as vmath.ts
+@inline const L1: f32 = reinterpret<f32>(0x3F2AAAAA); // 0.666666627
 // @ts-ignore: decorator
 @inline const L2: f32 = reinterpret<f32>(0x3ECCCE86);
 // @ts-ignore: decorator
@@ -34,7 +35,6 @@ const L1_V: usize = memory.data<f32>([L1, L1, L1, L1], 16);
 const L2_V: usize = memory.data<f32>([L2, L2, L2, L2], 16);
 const L3_V: usize = memory.data<f32>([L3, L3, L3, L3], 16);
 const L4_V: usize = memory.data<f32>([L4, L4, L4, L4], 16);
-const TWO_V: usize = memory.data<f32>([2, 2, 2, 2], 16);
 
 /** log(1 + u), u in [2^-34, 1] (NaN propagates), with d = u + 2's rounding error put back. */
 // @ts-ignore: decorator

@@ -1,4 +1,5 @@
-import { expNegIndex, expNegIndexV, expNegScale, expNegScaleV, expNegReduced, expNegReducedV, EXP_UNSCALE, Z_MAX, ONE_V, Z_MAX_V, EXP_UNSCALE_V } from "../vmath";
+import { expNegIndex, expNegIndexV, expNegScale, expNegScaleV, expNegReduced, expNegReducedV, EXP_UNSCALE, Z_MAX, Z_MAX_V, EXP_UNSCALE_V } from "../math/expneg";
+import { ONE_V, FLT_MAX, FLT_MAX_V, NEG_FLT_MAX_V, SIGN_V } from "../math/vconst";
 import { sigmoidNegAbs, sigmoidNegAbsV, clampAbs, clampAbsV } from "./sigmoid";
 
 // swish(x) = x·σ(t), t = fl(β·x), in the direct form that rounds once per step:
@@ -25,7 +26,6 @@ import { sigmoidNegAbs, sigmoidNegAbsV, clampAbs, clampAbsV } from "./sigmoid";
 const TINY_V: usize = memory.data<f32>([TINY, TINY, TINY, TINY], 16);
 const X_MAX_V: usize = memory.data<f32>([X_MAX, X_MAX, X_MAX, X_MAX], 16);
 const NEG_X_MAX_V: usize = memory.data<f32>([-X_MAX, -X_MAX, -X_MAX, -X_MAX], 16);
-const SIGN_V: usize = memory.data<u32>([0x80000000, 0x80000000, 0x80000000, 0x80000000], 16);
 
 /** swish(x) = x·σ(βx); a = β. */
 @final export class Swish {
@@ -96,10 +96,6 @@ const SIGN_V: usize = memory.data<u32>([0x80000000, 0x80000000, 0x80000000, 0x80
   }
 }
 
-// @ts-ignore: decorator
-@inline const FLT_MAX: f32 = reinterpret<f32>(0x7F7FFFFF);
-const FLT_MAX_V: usize = memory.data<f32>([FLT_MAX, FLT_MAX, FLT_MAX, FLT_MAX], 16);
-const NEG_FLT_MAX_V: usize = memory.data<f32>([-FLT_MAX, -FLT_MAX, -FLT_MAX, -FLT_MAX], 16);
 
 /** w(x) = x·σ'(βx) = x·f·(1 − f), the factor of ∂L/∂β = Σ dy·x·w(x) (the loop multiplies by dy
  * and x in f64). For x = ±∞ with β ≠ 0, f = 0 and x is clamped to ±FLT_MAX, so w = 0; β = 0 makes

@@ -1,4 +1,6 @@
-import { expNegScaled, expNegScaledV, EXP_UNSCALE, EXP_UNSCALE_V, ONE_V, EXPM1_Z_MAX, EXPM1_Z_MAX_V } from "../vmath";
+import { expNegScaled, expNegScaledV, EXP_UNSCALE, EXP_UNSCALE_V } from "../math/expneg";
+import { ONE_V, TWO_V, HALF_V, SIGN_V } from "../math/vconst";
+import { EXPM1_Z_MAX, EXPM1_Z_MAX_V } from "../math/expm1neg";
 import { sigmoidNegAbs, sigmoidNegAbsV } from "./sigmoid";
 
 // tanh x = copysign(tanh|x|, x), tanh|x| in two regimes, both computed in the SIMD form and
@@ -36,10 +38,7 @@ const T2_V: usize = memory.data<f32>([T2, T2, T2, T2], 16);
 const T3_V: usize = memory.data<f32>([T3, T3, T3, T3], 16);
 const T4_V: usize = memory.data<f32>([T4, T4, T4, T4], 16);
 const T5_V: usize = memory.data<f32>([T5, T5, T5, T5], 16);
-const SIGN_V: usize = memory.data<u32>([0x80000000, 0x80000000, 0x80000000, 0x80000000], 16);
 const FOUR_V: usize = memory.data<f32>([4, 4, 4, 4], 16);
-const TWO_V: usize = memory.data<f32>([2, 2, 2, 2], 16);
-const HALF_V: usize = memory.data<f32>([0.5, 0.5, 0.5, 0.5], 16);
 
 /** tanh x (shared with penalizedTanh). */
 // @ts-ignore: decorator

@@ -1,6 +1,6 @@
 // gelu(x) = x·Φ(x), Φ the standard normal CDF (Hendrycks & Gimpel's exact form): the registry
 // entry, the float64 references and the JS fallback. WebAssembly element math:
-// assembly/activations/gelu.ts over gaussTailScaled in assembly/vmath.ts.
+// assembly/activations/gelu.ts over gaussTailScaled in assembly/math/gauss.ts.
 //
 // JavaScript has no erf, so this file has two independent float64 ones:
 //  - the references: Φ(−a) (and erf, erfc, exported for test/erf-reference.test.ts) from the
@@ -132,7 +132,7 @@ function erfcCody(y: number): number {
 }
 
 /**
- * As assembly/vmath.ts: the first f32 a with |gelu(−a)| < 2^-126 (13.1462469), from which every
+ * As assembly/math/gauss.ts: the first f32 a with |gelu(−a)| < 2^-126 (13.1462469), from which every
  * backend flushes gelu to −0; test/fused.test.ts checks it against the float64 reference.
  */
 export const GT_MAX = Math.fround(13.146246910095215);
