@@ -10,7 +10,7 @@ import { FLT_MAX, FLT_MAX_V, NEG_FLT_MAX_V } from "./math/vconst";
 //
 // Unary op:     s(x, a, b): f32          v(x, a, b): v128
 // Binary op:    s(x, dy, a, b): f32      v(x, dy, a, b): v128   (a gradient, or a fused gate)
-// Sum op:       s(x, a, b): f32          v(x, a, b): v128       w(x) of a term dy·x·w(x) (sumGrad)
+// Sum op:       s(x, a, b): f32          v(x, a, b): v128       v(x) of a term dy·x²·v(x)·unscale() (sumGrad)
 // Gate-grad op: s(a, b, dy, p0, p1, outA, outB): void, v(...) likewise: stores two results
 // a, b (p0, p1) are the activation's parameters (unused ones are ignored and cost nothing).
 
@@ -82,10 +82,10 @@ import { FLT_MAX, FLT_MAX_V, NEG_FLT_MAX_V } from "./math/vconst";
 
 
 /**
- * Σ dy·x·w(x) in f64, the gradient of a parameter: the op gives w(x) in f32 (for swish's β,
- * w = x·σ'(βx)), and the product with dy and x is formed in f64, where it cannot overflow
- * (|dy·x·w| < 2^384) or round. x is clamped to ±FLT_MAX there, so an infinite x whose w is 0
- * contributes 0, not ∞·0.
+ * Σ dy·x²·v(x) in f64, the gradient of a parameter, times the op's unscale(): the op gives v(x) in
+ * f32 (for swish's β, σ'(βx)·2^64, scaled so that it is never subnormal), and the products with dy
+ * and x are formed in f64, where they cannot overflow (|dy·x²·v| < 2^448) or round. x is clamped
+ * to ±FLT_MAX there, so an infinite x whose v is 0 contributes 0, not ∞·0.
  */
 // @ts-ignore: decorator
 @inline export function sumGrad<Op>(x: usize, dy: usize, n: i32, a: f32, b: f32): f64 {
@@ -100,14 +100,16 @@ import { FLT_MAX, FLT_MAX_V, NEG_FLT_MAX_V } from "./math/vconst";
     let hi = f64x2.splat(0);
     while (x < vend) {
       const xv = v128.load(x);
-      const w = op.v(xv, av, bv);
+      const v = op.v(xv, av, bv);
       const xc = f32x4.pmax(f32x4.pmin(xv, v128.load(FLT_MAX_V)), v128.load(NEG_FLT_MAX_V));
       const d = v128.load(dy);
       const xw = i64x2.shuffle(xc, xc, 1, 0);
-      const ww = i64x2.shuffle(w, w, 1, 0);
+      const vw = i64x2.shuffle(v, v, 1, 0);
       const dd = i64x2.shuffle(d, d, 1, 0);
-      lo = f64x2.add(lo, f64x2.mul(f64x2.mul(f64x2.promote_low_f32x4(d), f64x2.promote_low_f32x4(xc)), f64x2.promote_low_f32x4(w)));
-      hi = f64x2.add(hi, f64x2.mul(f64x2.mul(f64x2.promote_low_f32x4(dd), f64x2.promote_low_f32x4(xw)), f64x2.promote_low_f32x4(ww)));
+      const xl = f64x2.promote_low_f32x4(xc);
+      const xh = f64x2.promote_low_f32x4(xw);
+      lo = f64x2.add(lo, f64x2.mul(f64x2.mul(f64x2.mul(f64x2.promote_low_f32x4(d), xl), xl), f64x2.promote_low_f32x4(v)));
+      hi = f64x2.add(hi, f64x2.mul(f64x2.mul(f64x2.mul(f64x2.promote_low_f32x4(dd), xh), xh), f64x2.promote_low_f32x4(vw)));
       x += 16;
       dy += 16;
     }
@@ -116,12 +118,12 @@ import { FLT_MAX, FLT_MAX_V, NEG_FLT_MAX_V } from "./math/vconst";
   }
   while (x < end) {
     const xs = load<f32>(x);
-    const xc = FLT_MAX < xs ? FLT_MAX : (xs < -FLT_MAX ? -FLT_MAX : xs);
-    sum += (<f64>load<f32>(dy) * <f64>xc) * <f64>op.s(xs, a, b);
+    const xc = <f64>(FLT_MAX < xs ? FLT_MAX : (xs < -FLT_MAX ? -FLT_MAX : xs));
+    sum += ((<f64>load<f32>(dy) * xc) * xc) * <f64>op.s(xs, a, b);
     x += 4;
     dy += 4;
   }
-  return sum;
+  return sum * op.unscale();
 }
 
 /** Two outputs from three inputs (a fused gate's backward): the op stores both results itself;

@@ -181,6 +181,20 @@ export const clampAbs = (v: number, m: number): number => (v > m ? m : v < -m ? 
 /** As assembly/math/expneg.ts: beyond |t| = Z_MAX, σ(t) has saturated to 0 or 1 in f32. */
 export const Z_MAX = 109;
 
+/**
+ * As assembly/math/logistic.ts: the last f32 z whose σ(−z) is a normal number (87.3365402). Every
+ * backend returns σ(−z) = 0 beyond it (σ(t) flushed to 0 for t < −Z_LAST), so no kernel forms a
+ * subnormal number there, and the flush depends on the input alone.
+ */
+export const Z_LAST = 87.33654022216797;
+
+/**
+ * As assembly/activations/swish.ts: a swish-family result whose x·e^t (t = βx < 0) is below this
+ * is returned as a zero of x's sign. It is 2^-126 less a margin of 2^-20, so that no result whose
+ * exact value is a normal number is flushed by the rounding of x·e^t in f32.
+ */
+export const SWISH_FLUSH = 2 ** -126 * (1 - 2 ** -20);
+
 /** Class names that are not plain PascalCase of the registry name. */
 const SPELLINGS: Readonly<Record<string, string>> = {
   relu: 'ReLU', elu: 'ELU', selu: 'SELU', gelu: 'GELU', leakyRelu: 'LeakyReLU', geluTanh: 'GELUTanh',

@@ -1,7 +1,7 @@
 import { expm1Neg, expm1NegV, EXPM1_Z_MAX, EXPM1_Z_MAX_V } from "../math/expm1neg";
 import { expNegScaled, expNegScaledV, EXP_UNSCALE, EXP_UNSCALE_V } from "../math/expneg";
 import { ONE_V } from "../math/vconst";
-import { clampAbs, clampAbsV } from "./sigmoid";
+import { clampAbs, clampAbsV } from "../math/logistic";
 
 // elu(x) = x for x >= 0, α·(e^x − 1) below, with e^x − 1 = expm1Neg(|x|): the polynomial itself
 // for |x| < ln2/2, so the result keeps its relative accuracy as x → 0⁻ (no e^x − 1 cancellation).

@@ -1,7 +1,7 @@
 import { EXP_UNSCALE, EXP_UNSCALE_V } from "../math/expneg";
 import { ONE_V, FLT_MAX, FLT_MAX_V } from "../math/vconst";
 import { expNegScaled64, expNegScaled64V } from "../math/expneg64";
-import { sigmoidNegAbs, sigmoidNegAbsV } from "./sigmoid";
+import { sigmoidNegAbs, sigmoidNegAbsV } from "../math/logistic";
 
 // geluTanh(x) = ½x·(1 + tanh u), u = √(2/π)·(x + 0.044715x³), is x·σ(t) with t = 2u =
 // x·(K0 + K1·x²), K0 = 2√(2/π), K1 = 0.044715·K0. For x < 0 the result is x·e^t/(1 + e^t), whose

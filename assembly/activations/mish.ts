@@ -1,6 +1,6 @@
 import { expNegScaled, expNegScaledV, EXP_UNSCALE, Z_MAX, Z_MAX_V, EXP_UNSCALE_V } from "../math/expneg";
 import { ONE_V, TWO_V, SIGN_V } from "../math/vconst";
-import { clampAbs, clampAbsV } from "./sigmoid";
+import { clampAbs, clampAbsV } from "../math/logistic";
 
 // mish(x) = x·tanh(softplus(x)) = x·ω = x − x·(1 − ω). With z = min(|x|, Z_MAX),
 // E = e^-z·2^32 (expNegScaled, set to 0 beyond Z_MAX and for NaN, as in swish), e = E·2^-32:

@@ -1,6 +1,6 @@
 import { expm1Neg, expm1NegV, EXPM1_Z_MAX, EXPM1_Z_MAX_V } from "../math/expm1neg";
 import { expNegScaled, expNegScaledV, EXP_UNSCALE, EXP_UNSCALE_V } from "../math/expneg";
-import { clampAbs, clampAbsV } from "./sigmoid";
+import { clampAbs, clampAbsV } from "../math/logistic";
 
 // selu(x) = λ·x for x > 0, λα·(e^x − 1) below (Klambauer et al. 2017), with PyTorch's constants
 //   λ = 1.0507009873554804934193349852946, α = 1.6732632423543772848170429916717,

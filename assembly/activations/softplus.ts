@@ -1,6 +1,6 @@
 import { expNegScaled, expNegScaledV, EXP_UNSCALE, EXP_UNSCALE_V, Z_MAX, Z_MAX_V } from "../math/expneg";
 import { ONE_V, TWO_V } from "../math/vconst";
-import { sigmoidNegAbs, sigmoidNegAbsV, clampAbs, clampAbsV } from "./sigmoid";
+import { sigmoidNegAbs, sigmoidNegAbsV, clampAbs, clampAbsV } from "../math/logistic";
 
 // softplus(x) = log(1 + e^{βx})/β, and x itself where βx > threshold (PyTorch's switch), with
 // t = fl(β·x), z = min(|t|, Z_MAX), E = e^-z·2^32 (expNegScaled), e = e^-|t|:

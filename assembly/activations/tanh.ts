@@ -1,7 +1,7 @@
 import { expNegScaled, expNegScaledV, EXP_UNSCALE, EXP_UNSCALE_V } from "../math/expneg";
 import { ONE_V, TWO_V, HALF_V, SIGN_V } from "../math/vconst";
 import { EXPM1_Z_MAX, EXPM1_Z_MAX_V } from "../math/expm1neg";
-import { sigmoidNegAbs, sigmoidNegAbsV } from "./sigmoid";
+import { sigmoidNegAbs, sigmoidNegAbsV } from "../math/logistic";
 
 // tanh x = copysign(tanh|x|, x), tanh|x| in two regimes, both computed in the SIMD form and
 // selected per lane (a = |x|):

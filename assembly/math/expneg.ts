@@ -89,17 +89,28 @@ export const EXP_UNSCALE_V: usize = memory.data<f32>([EXP_UNSCALE, EXP_UNSCALE, 
 /** The magic sum whose low bits hold n + 32 + 127, n = round(−z·log2 e). */
 // @ts-ignore: decorator
 @inline export function expNegIndex(z: f32): f32 { return MAGIC - z * LOG2E; }
+// The same with another power-of-two scale 2^K carried in the magic number (1.5·2^23 + 127 + K):
+// swish uses K = 60 (MAGIC60), so that s = 2^(n+60) and s·p stay normal up to z = Z_MAX.
+// @ts-ignore: decorator
+@inline export const MAGIC60: f32 = reinterpret<f32>(0x4B4000BB); // 1.5·2^23 + 127 + 60
+export const MAGIC60_V: usize = memory.data<f32>([MAGIC60, MAGIC60, MAGIC60, MAGIC60], 16);
+/** The magic sum for the scale carried by `magic`. */
+// @ts-ignore: decorator
+@inline export function expNegIndexAt(z: f32, magic: f32): f32 { return magic - z * LOG2E; }
+/** p = e^r − 1 from the magic sum k made with `magic`. */
+// @ts-ignore: decorator
+@inline export function expNegReducedAt(z: f32, k: f32, magic: f32): f32 {
+  const n = k - magic;
+  let r = n * NEG_LN2_HI - z;
+  r = r - n * LN2_LO;
+  return expm1Reduced(r);
+}
 /** s = 2^(n+32) from the magic sum k. */
 // @ts-ignore: decorator
 @inline export function expNegScale(k: f32): f32 { return reinterpret<f32>(reinterpret<i32>(k) << 23); }
 /** p = e^r − 1, r = −z − n·ln2, from the magic sum k. */
 // @ts-ignore: decorator
-@inline export function expNegReduced(z: f32, k: f32): f32 {
-  const n = k - MAGIC;
-  let r = n * NEG_LN2_HI - z;
-  r = r - n * LN2_LO;
-  return expm1Reduced(r);
-}
+@inline export function expNegReduced(z: f32, k: f32): f32 { return expNegReducedAt(z, k, MAGIC); }
 
 /** E = e^-z · 2^32, z in [0, Z_MAX] (or NaN, which propagates). */
 // @ts-ignore: decorator
@@ -114,8 +125,12 @@ export const EXP_UNSCALE_V: usize = memory.data<f32>([EXP_UNSCALE, EXP_UNSCALE, 
 // @ts-ignore: decorator
 @inline export function expNegScaleV(k: v128): v128 { return i32x4.shl(k, 23); }
 // @ts-ignore: decorator
-@inline export function expNegReducedV(z: v128, k: v128): v128 {
-  const n = f32x4.sub(k, v128.load(MAGIC_V));
+@inline export function expNegReducedV(z: v128, k: v128): v128 { return expNegReducedAtV(z, k, v128.load(MAGIC_V)); }
+// @ts-ignore: decorator
+@inline export function expNegIndexAtV(z: v128, magic: v128): v128 { return f32x4.sub(magic, f32x4.mul(z, v128.load(LOG2E_V))); }
+// @ts-ignore: decorator
+@inline export function expNegReducedAtV(z: v128, k: v128, magic: v128): v128 {
+  const n = f32x4.sub(k, magic);
   let r = f32x4.sub(f32x4.mul(n, v128.load(NEG_LN2_HI_V)), z);
   r = f32x4.sub(r, f32x4.mul(n, v128.load(LN2_LO_V)));
   return expm1ReducedV(r);

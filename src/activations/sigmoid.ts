@@ -1,16 +1,19 @@
 // σ(x) = 1/(1+e^−x): the registry entry, the float64 references and the JS fallback.
 // WebAssembly element math: assembly/activations/sigmoid.ts.
-import { defineActivation, sigmoid64 } from '../kernel.js';
+import { defineActivation, sigmoid64, Z_LAST } from '../kernel.js';
+
+/** e^−|x|, and 0 for |x| > Z_LAST (where σ(−|x|) leaves the normal range), as every backend flushes. */
+const expNegAbsFlushed = (x: number) => (Math.abs(x) > Z_LAST ? 0 : Math.exp(-Math.abs(x)));
 
 /** σ(x) in float64 from e = e^−|x|, so neither sign overflows; rounded once when stored. */
 export function sigmoidJs(x: number): number {
-  const e = Math.exp(-Math.abs(x));
+  const e = expNegAbsFlushed(x);
   const f = e / (1 + e);
   return x < 0 ? f : 1 - f;
 }
 
 function sigmoidBackwardJs(x: number, dy: number): number {
-  const e = Math.exp(-Math.abs(x));
+  const e = expNegAbsFlushed(x);
   return dy * ((e / (1 + e)) * (1 / (1 + e)));
 }
 
@@ -25,7 +28,7 @@ export const sigmoid = defineActivation({
       shape: 'map',
       params: [],
       formula: 'σ(x) = 1/(1+e^−x)',
-      notes: 'σ(+∞) = 1, σ(−∞) = 0, σ(NaN) = NaN, σ(±0) = 0.5.',
+      notes: 'σ(+∞) = 1, σ(−∞) = 0, σ(NaN) = NaN, σ(±0) = 0.5. Flushed to 0 for x < −87.3365402, where the exact value leaves the normal range.',
       bound: { ulp: { simd: 2, wasm: 2, js: 1 } },
       exact: [[Infinity, 1], [-Infinity, 0], [NaN, NaN], [0, 0.5], [-0, 0.5]],
       reference: (x) => sigmoid64(x),
@@ -36,7 +39,7 @@ export const sigmoid = defineActivation({
       reads: 'x',
       params: [],
       formula: 'dx = dy·σ(x)·(1−σ(x))',
-      notes: 'From the forward input x: accurate for every x.',
+      notes: 'From the forward input x: accurate for every x. ±0 (dy·0) for |x| > 87.3365402, where σ(−|x|) is flushed.',
       bound: { ulp: { simd: 4, wasm: 4, js: 1 }, absDy: 2 ** -23 },
       exact: [[Infinity, 0], [-Infinity, 0], [NaN, NaN], [0, 0.25]],
       reference: (x, dy) => dy * sigmoid64(x) * sigmoid64(-x),

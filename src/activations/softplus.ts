@@ -1,7 +1,7 @@
 // softplus(x) = log(1 + e^{βx})/β, and x itself where βx > threshold (PyTorch's nn.Softplus): the
 // registry entry, the float64 references and the JS fallback. WebAssembly element math:
 // assembly/activations/softplus.ts.
-import { defineActivation, sigmoid64 } from '../kernel.js';
+import { defineActivation, sigmoid64, Z_LAST } from '../kernel.js';
 
 const PARAMS = [
   // β >= 2^-31: beyond βx = −109 (where e^βx has underflowed) the kernels give 0, which is within
@@ -52,7 +52,7 @@ export const softplus = defineActivation({
       reads: 'x',
       params: PARAMS,
       formula: 'dx = dy·(βx > threshold ? 1 : σ(βx))',
-      notes: 'At βx = threshold exactly the gradient is σ(threshold)·dy (the left side, as PyTorch). x = +∞ gives dy, x = −∞ gives 0·dy.',
+      notes: 'At βx = threshold exactly the gradient is σ(threshold)·dy (the left side, as PyTorch). x = +∞ gives dy, x = −∞ gives 0·dy. σ(βx) is flushed to 0 for βx < −87.3365402.',
       bound: { ulp: { simd: 4, wasm: 4, js: 1 } },
       exact: [[Infinity, 1], [-Infinity, 0], [NaN, NaN], [0, 0.5], [30, 1]],
       reference: (x, dy, p) => {
@@ -62,7 +62,7 @@ export const softplus = defineActivation({
       js: (x, d, o, n, a, b) => {
         for (let i = 0; i < n; i++) {
           const t = Math.fround(a * x[i]);
-          const e = Math.exp(-Math.abs(t));
+          const e = Math.abs(t) > Z_LAST ? 0 : Math.exp(-Math.abs(t)); // σ flushed as math/logistic.ts does
           o[i] = t > b ? d[i] : d[i] * (t < 0 ? e / (1 + e) : 1 / (1 + e));
         }
       },
