@@ -15,7 +15,7 @@
 // against the float64 reference within the registry bound, and special inputs (±∞, NaN) must give
 // exactly the js backend's output.
 //
-//   npm run bench                         everything (16-17 minutes on 2 busy cores)
+//   npm run bench                         everything (about 21 minutes on 2 busy cores)
 //   npm run bench -- --quick              sigmoid and swish at 256, 64K and 1M, shorter timing, and their
 //                                         distribution cases (~2 minutes)
 //   npm run bench -- --filter <text>      only cases whose name contains <text>; repeat to AND,

@@ -79,7 +79,7 @@ export function rng(seed) {
  */
 export const DISTRIBUTIONS = [
   { id: 'u20', text: 'uniform in [−20, 20] (the baseline, the inputs of every other case)' },
-  { id: 'u110', text: 'uniform in [−110, 110]: past every saturation point (|x| ≥ 104 or so)' },
+  { id: 'u110', text: 'uniform in [−110, 110]: every regime, past the clamps at |x| = 109' },
   { id: 'neg60', text: 'uniform in [−60, −44]: the far negative tail, σ(x) and e^x around 2^-86 to 2^-64' },
   { id: 'neg100', text: 'uniform in [−100, −88]: σ(x) and e^x subnormal (below 2^-126)' },
   { id: 'huge', text: '|x| log-uniform in [1, 3e38], either sign with probability ½' },
