@@ -7,14 +7,26 @@
 // reference before it is timed (the package's against its error bounds, a miss aborts the run;
 // the peers' max ULP error is reported beside their speed).
 //
-//   npm run bench                         everything (12-13 minutes on 2 busy cores)
-//   npm run bench -- --quick              sigmoid and swish at 256, 64K and 1M, shorter timing (~1 minute)
+// Value independence: every kernel of the registry (activations' and fused forms') on every
+// WebAssembly backend, zero-copy at 64K, on each input distribution of lib.mjs (DISTRIBUTIONS:
+// the baseline u20 = uniform [-20, 20], and wide, far-negative, huge and special inputs). A
+// kernel's distributions are timed interleaved, round by round, so their ratio to u20 is measured
+// under the same load; the report holds it against the target of 1.15×. Finite inputs are checked
+// against the float64 reference within the registry bound, and special inputs (±∞, NaN) must give
+// exactly the js backend's output.
+//
+//   npm run bench                         everything (about 21 minutes on 2 busy cores)
+//   npm run bench -- --quick              sigmoid and swish at 256, 64K and 1M, shorter timing, and their
+//                                         distribution cases (~2 minutes)
 //   npm run bench -- --filter <text>      only cases whose name contains <text>; repeat to AND,
-//                                         e.g. --filter swish --filter 64K, or --filter "simd zero-copy"
+//                                         e.g. --filter swish --filter 64K, or --filter "simd zero-copy";
+//                                         "a|b" matches names holding a or b; the text dist matches
+//                                         the distribution cases (--filter dist --filter "swish 64K")
 //   npm run bench -- --out <dir>          write the results there instead of bench/results/
 //
 // Case names look like "swish 64K simd zero-copy", "sigmoidBackward 1M tfjs-wasm kernel",
-// "copy 16M floor set". Results: <dir>/<date>-<host>[-quick|-filtered].{json,md} and one SVG
+// "copy 16M floor set", "swish 64K simd zero-copy [u110]" (a distribution case).
+// Results: <dir>/<date>-<host>[-quick|-filtered].{json,md} and one SVG
 // chart per headline kernel beside them; `node bench/report.mjs <json> --readme` turns a
 // results file into docs/bench/*.svg and the README's speed table.
 import { execFileSync } from 'node:child_process';
@@ -24,7 +36,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Benchmark from 'benchmark';
 import * as S from '../dist/esm/index.js';
-import { machine, rng, sizeLabel } from './lib.mjs';
+import { DISTRIBUTIONS, distribution, machine, rng, sizeLabel } from './lib.mjs';
 import { naive } from './peers/naive.mjs';
 import { wasmCopier } from './peers/floor.mjs';
 import { writeReport } from './report.mjs';
@@ -52,7 +64,8 @@ function parseArgs(argv) {
 
 function usage(error) {
   const text = 'usage: node bench/bench.mjs [--quick] [--filter <text>]... [--out <dir>]\n' +
-    'case names look like "swish 64K simd zero-copy", "sigmoidBackward 1M tfjs-wasm as-called", "copy 16M floor set"';
+    'case names look like "swish 64K simd zero-copy", "sigmoidBackward 1M tfjs-wasm as-called", "copy 16M floor set",\n' +
+    '"swish 64K simd zero-copy [u110]" (a distribution case; --filter dist selects them all); --filter "a|b" matches a or b';
   if (error) {
     console.error(`bench: ${error}\n${text}`);
     process.exit(2);
@@ -161,7 +174,48 @@ const perCase = BUDGET_S / allCases.length;
 const round3 = (v) => Math.round(v * 1000) / 1000;
 const TIMING = { minTime: perCase >= 0.5 ? 0.05 : 0.025, maxTime: round3(Math.min(2, Math.max(0.1, perCase - 0.15))) };
 TIMING.minSamples = Math.max(5, Math.min(10, Math.floor(TIMING.maxTime / TIMING.minTime)));
-const cases = allCases.filter((c) => opts.filters.every((f) => c.name.includes(f)));
+
+/**
+ * The distribution cases: every kernel of the registry (in --quick, the headline ones), each on
+ * every WebAssembly backend this runtime has, zero-copy at DIST_N elements, once per input
+ * distribution. One kernel × backend is a group: its distributions are timed together, in
+ * DIST_TIMING.rounds rounds of one benchmark.js run each (the order rotating by round), so the
+ * ratios to u20 come from samples taken close together in time. The timing per case is fixed,
+ * so a filtered run times as the full one does.
+ */
+const DIST_N = 64 * K;
+const DIST_TARGET = 1.15;
+const DIST_TIMING = { rounds: 4, minTime: 0.025, maxTime: 0.1, minSamples: 3 };
+const distBackends = S.availableBackends().filter((b) => b !== 'js');
+/** A kernel's registry entry, the activations' and the fused forms' alike. */
+const specOf = (k) => S.kernels[k] ?? S.fusedKernels[k];
+const distKernels = [];
+for (const a of S.activations) {
+  for (const [role, k] of Object.entries(a)) {
+    if (role === 'name' || typeof k !== 'string' || !(k in S.kernels)) continue;
+    if (distKernels.some((e) => e.kernel === k) || (opts.quick && !HEADLINE.includes(k))) continue;
+    distKernels.push({ activation: a.name, role, kernel: k });
+  }
+}
+if (!opts.quick) {
+  for (const f of S.fusedSpecs) {
+    for (const role of ['forward', 'backward']) distKernels.push({ activation: null, fused: f.name, role, kernel: f[role] });
+  }
+}
+for (const { activation, fused, role, kernel } of distKernels) {
+  for (const backend of distBackends) {
+    for (const { id } of DISTRIBUTIONS) {
+      allCases.push({
+        activation, ...(fused ? { fused } : {}), role, kernel, n: DIST_N, group: 'package', impl: `${backend} zero-copy`, backend,
+        mode: 'zero-copy', dist: id, name: `${kernel} ${sizeLabel(DIST_N)} ${backend} zero-copy [${id}]`,
+      });
+    }
+  }
+}
+
+/** A --filter text: every alternative of "a|b" a substring of the name, or "dist" for the distribution cases. */
+const matches = (c, f) => f.split('|').some((alt) => (alt === 'dist' ? c.dist !== undefined : c.name.includes(alt)));
+const cases = allCases.filter((c) => opts.filters.every((f) => matches(c, f)));
 if (cases.length === 0) {
   usage(`no case name contains ${opts.filters.map((f) => JSON.stringify(f)).join(' and ')}; ` +
     `e.g. ${allCases.slice(0, 3).map((c) => JSON.stringify(c.name)).join(', ')}`);
@@ -187,7 +241,7 @@ function inputsFor(n) {
   return data;
 }
 
-const paramsOf = (kernel) => S.kernels[kernel].params.map((p) => p.default);
+const paramsOf = (kernel) => (S.kernels[kernel] ?? S.fusedKernels[kernel]).params.map((p) => p.default);
 
 /** The input a kernel reads: x, or for a kernel of a kept output y, the forward's y at x. */
 function inputOf(d, kernel, activation) {
@@ -226,7 +280,7 @@ const f64 = new Float64Array(1);
 const f64hi = new Uint32Array(f64.buffer, 4, 1);
 const SPACING = Float64Array.from({ length: 2048 }, (_, e) => 2 ** (Math.max(e - 1023, -126) - 23));
 function ulpOf(got, ref) {
-  if (!Number.isFinite(ref) || Number.isNaN(got)) return S.ulpError(got, ref);
+  if (!Number.isFinite(ref) || !Number.isFinite(got)) return S.ulpError(got, ref);
   f64[0] = ref;
   return Math.abs(got - ref) / SPACING[(f64hi[0] >>> 20) & 0x7ff];
 }
@@ -475,12 +529,12 @@ async function warmUp(fn, isAsync) {
 }
 
 /** benchmark.js on `fn` (deferred when async), after a warm-up; resolves with the finished Benchmark. */
-async function time(name, fn, isAsync) {
-  await warmUp(fn, isAsync);
+async function time(name, fn, isAsync, timing = TIMING, warm = true) {
+  if (warm) await warmUp(fn, isAsync);
   return new Promise((resolve) => {
     const options = isAsync
-      ? { ...TIMING, defer: true, fn: (deferred) => { fn().then(() => deferred.resolve()); } }
-      : { ...TIMING, fn };
+      ? { ...timing, defer: true, fn: (deferred) => { fn().then(() => deferred.resolve()); } }
+      : { ...timing, fn };
     const bench = new Benchmark(name, options);
     bench.on('complete', () => resolve(bench));
     bench.run({ async: isAsync === true });
@@ -524,6 +578,309 @@ async function runCase(c) {
     };
   } finally {
     impl.free();
+  }
+}
+
+// ---- the distribution cases ----------------------------------------------------------------------
+
+/** dy in [-2, 2], a gate's b in [-3, 3], a bias of DIST_C channels in [-1, 1]: the same for every distribution. */
+const DIST_C = 1024;
+const distCommon = (() => {
+  const r = rng(0xd15c);
+  const n = DIST_N;
+  const dy = new Float32Array(n);
+  const b = new Float32Array(n);
+  const bias = new Float32Array(DIST_C);
+  for (let i = 0; i < n; i++) { dy[i] = -2 + 4 * r(); b[i] = -3 + 6 * r(); }
+  for (let c = 0; c < DIST_C; c++) bias[c] = -1 + 2 * r();
+  return { dy, b, bias, ones: new Float32Array(n).fill(1) };
+})();
+/** Per distribution: x and the kept outputs y of the forwards at x (made on first use). */
+const distData = new Map();
+function distInputs(id) {
+  if (!distData.has(id)) distData.set(id, { id, n: DIST_N, x: distribution(id, DIST_N), y: new Map() });
+  return distData.get(id);
+}
+
+/** Runs fn with the js backend current, then puts the previous backend back. */
+function onJs(fn) {
+  const prev = S.backend();
+  S.setBackend('js');
+  try { return fn(); } finally { S.setBackend(prev); }
+}
+
+/**
+ * The kept output a `...FromOutput` kernel reads: the forward at the same x, the float64 reference
+ * rounded to f32 where x is finite, the js backend's output where it is not (a reference formula
+ * need not give the kernels' special values, e.g. x·σ(x) at −∞).
+ */
+function distY(d, activation) {
+  if (!d.y.has(activation)) {
+    const fwd = act(activation).forward;
+    const kr = S.kernels[fwd];
+    const p = paramsOf(fwd);
+    const js = onJs(() => S[fwd](d.x));
+    d.y.set(activation, Float32Array.from(d.x, (v, i) => (Number.isFinite(v) ? kr.reference(v, p) : js[i])));
+  }
+  return d.y.get(activation);
+}
+
+/**
+ * How a kernel of each shape is called: its inputs ('v' the element input: x, the kept y, or a
+ * gate's a; then dy, b or bias) and its outputs (lengths; the first `checked` are element
+ * outputs checked against the reference), called as f(...inputs, ...outputs).
+ */
+const SHAPES = {
+  map: { ins: ['v'], outs: ['n'], checked: 1 },
+  grad: { ins: ['v', 'dy'], outs: ['n'], checked: 1 },
+  sum: { ins: ['v', 'dy'], outs: [], checked: 0 },
+  binary: { ins: ['v', 'b'], outs: ['n'], checked: 1 },
+  gateGrad: { ins: ['v', 'b', 'dy'], outs: ['n', 'n'], checked: 2 },
+  bias: { ins: ['v', 'bias'], outs: ['n'], checked: 1 },
+  biasGrad: { ins: ['v', 'bias', 'dy'], outs: ['n', 'C'], checked: 1 }, // dbias is summed by the API from dx
+};
+
+/** The plain input arrays of case c on distribution data d, with dy replaced by `dy`. */
+function distArrays(c, d, dy = distCommon.dy) {
+  const kr = specOf(c.kernel);
+  const v = kr.shape === 'grad' && kr.reads === 'y' ? distY(d, c.activation) : d.x;
+  const of = { v, dy, b: distCommon.b, bias: distCommon.bias };
+  return SHAPES[kr.shape].ins.map((name) => of[name]);
+}
+
+/**
+ * The float64 references of element i's checked outputs, and for each the absolute slack the
+ * bound's absDy clause allows (0 where it has none): |dy| for gradients, |dy·b| for a gate's ∂L/∂a.
+ */
+function distReference(kr, p, ins, i) {
+  const absDy = kr.bound.absDy ?? 0;
+  const [v, second, third] = ins;
+  switch (kr.shape) {
+    case 'map': return [[kr.reference(v[i], p)], [absDy]];
+    case 'grad': return [[kr.reference(v[i], second[i], p)], [absDy * Math.abs(second[i])]];
+    case 'binary': return [[kr.reference(v[i], second[i], p)], [absDy]];
+    case 'gateGrad': return [kr.reference(v[i], second[i], third[i], p), [absDy * Math.abs(third[i] * second[i]), 0]];
+    case 'bias': return [[kr.reference(v[i], second[i % second.length], p)], [absDy]];
+    case 'biasGrad': return [[kr.reference(v[i], second[i % second.length], third[i], p)], [absDy * Math.abs(third[i])]];
+    default: throw new Error(`no element reference for shape ${kr.shape}`);
+  }
+}
+
+/** Within the bound: ulp ULP, or the absolute slack; results whose exact value is below 2^-126 may be flushed (as S.withinBound). */
+function withinDist(got, ref, ulp, abs) {
+  if (Number.isFinite(ref) && Math.abs(ref) < MIN_NORMAL && Math.abs(got) <= MIN_NORMAL) return true;
+  if (ulpOf(got, ref) <= ulp) return true;
+  return abs > 0 && Math.abs(got - ref) <= abs;
+}
+/** The same value, NaN for NaN whatever its sign or payload; ±0 told apart. */
+const sameValue = (a, b) => Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b));
+
+const warnedBound = new Set();
+/** The registry's ULP bound for a backend; a backend the registry has no bound for is held to simd's, with a warning. */
+function ulpBoundOf(kr, kernel, backend) {
+  const u = kr.bound.ulp[backend];
+  if (u !== undefined) return { ulp: u, boundOf: backend };
+  if (!warnedBound.has(backend)) {
+    warnedBound.add(backend);
+    console.error(`bench: the registry states no bound for the ${backend} backend; its distribution cases are checked against simd's`);
+  }
+  return { ulp: kr.bound.ulp.simd, boundOf: 'simd' };
+}
+
+/**
+ * Allocates one distribution case's own zero-copy arrays (on c.backend, the current backend);
+ * `bind()`, called once every case of the group has allocated (growing the memory detaches
+ * earlier views), fills them and returns { fn, output(dy) → checked outputs (or sum()) }.
+ */
+function allocateDist(c, d) {
+  const kr = specOf(c.kernel);
+  const sh = SHAPES[kr.shape];
+  const plain = distArrays(c, d);
+  const owned = [];
+  const free = () => { for (const a of owned) a.free(); };
+  try {
+    for (const a of plain) owned.push(S.allocate(a.length));
+    for (const len of sh.outs) owned.push(S.allocate(len === 'C' ? DIST_C : DIST_N));
+  } catch (e) {
+    free();
+    throw e;
+  }
+  return { free, bind: () => bindDist(c, kr, sh, plain, owned) };
+}
+
+function bindDist(c, kr, sh, plain, owned) {
+  const f = S[c.kernel];
+  const ins = owned.slice(0, plain.length).map((a) => a.array);
+  const outs = owned.slice(plain.length).map((a) => a.array);
+  ins.forEach((a, j) => a.set(plain[j]));
+  const dyAt = sh.ins.indexOf('dy');
+  const args = [...ins, ...outs];
+  if (kr.shape === 'sum') return { sum: () => f(...args), fn: () => { sink += f(...args); } };
+  return {
+    output(dy) {
+      for (const o of outs) o.fill(NaN);
+      if (dyAt >= 0) ins[dyAt].set(dy);
+      f(...args);
+      if (dyAt >= 0) ins[dyAt].set(distCommon.dy);
+      return outs.slice(0, sh.checked).map((o) => o.slice());
+    },
+    fn: () => { f(...args); },
+  };
+}
+
+/** The js backend's checked outputs (or sum) of case c on plain copies of the same inputs. */
+function jsOutputs(c, d, dy) {
+  const kr = specOf(c.kernel);
+  const sh = SHAPES[kr.shape];
+  const ins = distArrays(c, d, dy).map((a) => a.slice());
+  const outs = sh.outs.map((len) => new Float32Array(len === 'C' ? DIST_C : DIST_N));
+  return onJs(() => {
+    const r = S[c.kernel](...ins, ...outs);
+    return kr.shape === 'sum' ? r : outs.slice(0, sh.checked);
+  });
+}
+
+/**
+ * Checks a distribution case before it is timed: outputs at finite inputs against the float64
+ * reference within the registry bound, at special inputs (±∞, NaN; only the element input can
+ * be one) against the js backend's output: the same value where that is NaN, ±∞ or ±0, within
+ * the bound of a finite reference where it is an ordinary number. Gradients are checked with dy = 1 (the figures) and
+ * with the benchmark's dy. Sums: within relSum·Σ|term|, or the js backend's sum when an input
+ * is special. A miss throws a CheckError, which aborts the run.
+ */
+function checkDist(c, impl, d) {
+  const kr = specOf(c.kernel);
+  const sh = SHAPES[kr.shape];
+  const p = paramsOf(c.kernel);
+  const v = distArrays(c, d)[0];
+  const special = Uint8Array.from(v, (e) => (Number.isFinite(e) ? 0 : 1));
+  const nSpecial = special.reduce((s, e) => s + e, 0);
+  const where = `${c.name}: ${c.kernel} on the ${c.backend} backend, zero-copy, inputs ${c.dist}`;
+  const { ulp, boundOf } = ulpBoundOf(kr, c.kernel, c.backend);
+  if (kr.shape === 'sum') {
+    const got = impl.sum();
+    if (nSpecial > 0) {
+      const js = jsOutputs(c, d, distCommon.dy);
+      if (!sameValue(got, js)) throw new CheckError(`${where}: returned ${got}, the js backend ${js} on the same inputs (${nSpecial} special)`);
+      return { kind: 'sum-vs-js', got, js, specials: nSpecial };
+    }
+    const ins = distArrays(c, d);
+    let ref = 0;
+    let absSum = 0;
+    for (let i = 0; i < c.n; i++) {
+      const t = kr.reference(ins[0][i], ins[1][i], p);
+      ref += t;
+      absSum += Math.abs(t);
+    }
+    const err = Math.abs(got - ref);
+    const rel = absSum > 0 ? err / absSum : err;
+    if (!(err <= kr.bound.relSum * absSum)) {
+      throw new CheckError(`${where}: returned ${got}, float64 reference ${ref}; error/Σ|term| = ${rel.toExponential(3)} ` +
+        `exceeds the registry bound ${kr.bound.relSum.toExponential(3)}`);
+    }
+    return { kind: 'relSum', errorOverAbsSum: rel, bound: kr.bound.relSum, specials: 0 };
+  }
+  const hasDy = sh.ins.includes('dy');
+  let maxUlp = 0;
+  let at = null;
+  let belowNormal = 0;
+  let finiteChecked = 0;
+  let specialExact = 0;
+  let specialOrdinary = 0;
+  for (const dy of hasDy ? [distCommon.ones, distCommon.dy] : [null]) {
+    const got = impl.output(dy);
+    const ins = distArrays(c, d, dy ?? undefined);
+    const js = nSpecial > 0 ? jsOutputs(c, d, dy ?? undefined) : null;
+    const dyText = dy === distCommon.ones ? ', dy = 1' : dy ? ', dy in [-2, 2]' : '';
+    for (let i = 0; i < c.n; i++) {
+      const [refs, abs] = distReference(kr, p, ins, i);
+      if (special[i]) {
+        for (let j = 0; j < got.length; j++) {
+          // A special result (NaN, ±∞, ±0) must be the js backend's exactly. An ordinary number
+          // (seluBackwardFromOutput at y = +∞ is dy·λ) is held, as at finite inputs, to the
+          // registry bound of a finite reference: the backends round such results differently.
+          const jv = js[j][i];
+          const ordinary = Number.isFinite(jv) && jv !== 0 && Number.isFinite(refs[j]);
+          if (ordinary ? !withinDist(got[j][i], refs[j], ulp, abs[j]) : !sameValue(got[j][i], jv)) {
+            throw new CheckError(`${where}${dyText}: output ${j} at input ${v[i]} (element ${i}) is ${got[j][i]}, ` +
+              (ordinary ? `float64 reference ${refs[j]}, outside the registry bound of ${ulp} ULP (the js backend gives ${jv})`
+                : `the js backend's ${jv}; special inputs must give the js backend's value`));
+          }
+          if (ordinary) specialOrdinary++; else specialExact++;
+        }
+        continue;
+      }
+      for (let j = 0; j < got.length; j++) {
+        const g = got[j][i];
+        const r = refs[j];
+        if (!withinDist(g, r, ulp, abs[j])) {
+          throw new CheckError(`${where}${dyText}: output ${j} at input ${v[i]} (element ${i}) is ${g}, float64 reference ${r} ` +
+            `(${S.ulpError(g, r).toFixed(2)} ULP): outside the registry bound of ${ulp} ULP${abs[j] > 0 ? ` or ${abs[j]} absolute` : ''}`);
+        }
+        finiteChecked++;
+        if (dy === distCommon.dy) continue; // the figures are for dy = 1, as the registry bounds are
+        if (!Number.isFinite(r) || Math.abs(r) < MIN_NORMAL) { belowNormal++; continue; }
+        if (abs[j] > 0 && Math.abs(g - r) <= abs[j]) continue;
+        const e = ulpOf(g, r);
+        if (e > maxUlp) { maxUlp = e; at = v[i]; }
+      }
+    }
+  }
+  return { kind: 'dist', maxUlp, at, bound: ulp, boundOf, finiteChecked, specialExact, specialOrdinary, specials: nSpecial, belowNormalOrInfinite: belowNormal };
+}
+
+/** Median, and an approximate 95% relative margin of error of the mean in percent, of samples in s/call. */
+function sampleStats(sample) {
+  const mean = sample.reduce((a, b) => a + b, 0) / sample.length;
+  const sd = Math.sqrt(sample.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, sample.length - 1));
+  return { median: median(sample), mean, rme: (1.96 * sd) / Math.sqrt(sample.length) / mean * 100 };
+}
+
+/**
+ * One kernel × backend's distribution cases: all prepared and checked first, then timed in
+ * DIST_TIMING.rounds rounds, each round one benchmark.js run of every case (starting one case
+ * later each round), the samples of a case's rounds pooled and their median reported.
+ */
+async function runDistGroup(group) {
+  const w0 = performance.now();
+  const allocated = [];
+  try {
+    S.setBackend(group[0].backend);
+    for (const c of group) allocated.push(allocateDist(c, distInputs(c.dist)));
+    const impls = allocated.map((a) => a.bind());
+    const checks = group.map((c, k) => checkDist(c, impls[k], distInputs(c.dist)));
+    const w1 = performance.now();
+    for (const impl of impls) await warmUp(impl.fn, false);
+    const samples = group.map(() => []);
+    const counts = group.map(() => 1);
+    const { rounds, ...timing } = DIST_TIMING;
+    for (let r = 0; r < rounds; r++) {
+      for (let j = 0; j < group.length; j++) {
+        const k = (j + r) % group.length;
+        const bench = await time(group[k].name, impls[k].fn, false, { ...timing, initCount: counts[k] }, false);
+        if (bench.error) throw new Error(`${group[k].name}: benchmark.js reported ${bench.error}`);
+        samples[k].push(...bench.stats.sample);
+        counts[k] = bench.count;
+      }
+    }
+    const timingS = (performance.now() - w1) / 1000;
+    return group.map((c, k) => {
+      const st = sampleStats(samples[k]);
+      return {
+        ...c,
+        nsPerElement: (st.median * 1e9) / c.n,
+        nsPerCall: st.median * 1e9,
+        minNsPerCall: Math.min(...samples[k]) * 1e9,
+        meanNsPerElement: (st.mean * 1e9) / c.n,
+        rme: st.rme,
+        samples: samples[k].length,
+        rounds,
+        check: checks[k],
+        seconds: { check: round3((w1 - w0) / 1000 / group.length), timing: round3(timingS / group.length) },
+      };
+    });
+  } finally {
+    for (const a of allocated) a.free();
   }
 }
 
@@ -590,18 +947,37 @@ console.log(`swish-wasm benchmark on ${machineLine}`);
 console.log(`${cases.length} case${cases.length === 1 ? '' : 's'}${fmtFilters ? ` (${fmtFilters})` : ''}, ` +
   `sizes ${[...SIZES, ...BIG].map(sizeLabel).join(', ')}, backends ${backends.join(', ')}; ` +
   `benchmark.js ${Benchmark.version}, minSamples ${TIMING.minSamples}, minTime ${TIMING.minTime} s, maxTime ${TIMING.maxTime} s per case`);
+if (cases.some((c) => c.dist !== undefined)) {
+  console.log(`distribution cases: ${sizeLabel(DIST_N)} zero-copy on ${distBackends.join(', ')}, inputs ${DISTRIBUTIONS.map((d) => d.id).join(', ')}; ` +
+    `each kernel × backend's timed interleaved in ${DIST_TIMING.rounds} rounds (minSamples ${DIST_TIMING.minSamples}, ` +
+    `minTime ${DIST_TIMING.minTime} s, maxTime ${DIST_TIMING.maxTime} s per case and round); target: within ${DIST_TARGET}× of u20`);
+}
 
 const results = [];
 // The 1-minute load average, sampled after every case: this process keeps about one core busy,
 // so much more than that means other work competed for the CPU and the numbers are suspect.
 const load = [os.loadavg()[0]];
 const t0 = performance.now();
+// The distribution cases run after the others, one kernel × backend (all its distributions) at a time.
+const plainCases = cases.filter((c) => c.dist === undefined);
+const distGroups = [];
+for (const c of cases.filter((e) => e.dist !== undefined)) {
+  const last = distGroups.at(-1);
+  if (last && last[0].kernel === c.kernel && last[0].backend === c.backend) last.push(c);
+  else distGroups.push([c]);
+}
 try {
-  for (let i = 0; i < cases.length; i++) {
-    const elapsed = (performance.now() - t0) / 1000;
-    progress(`[${String(i + 1).padStart(String(cases.length).length)}/${cases.length}] ${elapsed.toFixed(0)} s, ` +
-      `load ${os.loadavg()[0].toFixed(2)}: ${cases[i].name}`);
-    results.push(await runCase(cases[i]));
+  const status = (i, name) => `[${String(i).padStart(String(cases.length).length)}/${cases.length}] ` +
+    `${((performance.now() - t0) / 1000).toFixed(0)} s, load ${os.loadavg()[0].toFixed(2)}: ${name}`;
+  for (let i = 0; i < plainCases.length; i++) {
+    progress(status(i + 1, plainCases[i].name));
+    results.push(await runCase(plainCases[i]));
+    load.push(os.loadavg()[0]);
+  }
+  for (const group of distGroups) {
+    const ids = group.map((c) => c.dist);
+    progress(status(results.length + group.length, `${group[0].kernel} ${sizeLabel(DIST_N)} ${group[0].backend} zero-copy [${ids.join(', ')}], interleaved`));
+    results.push(...await runDistGroup(group));
     load.push(os.loadavg()[0]);
   }
 } catch (e) {
@@ -663,7 +1039,13 @@ const json = {
     tfjsWasm: tfjsInfo,
     threads: 1,
   },
-  options: { quick: opts.quick, filters: opts.filters, sizes: [...SIZES, ...BIG], headline: HEADLINE, ...TIMING },
+  options: {
+    quick: opts.quick, filters: opts.filters, sizes: [...SIZES, ...BIG], headline: HEADLINE, ...TIMING,
+    distributions: DISTRIBUTIONS,
+    dist: { n: DIST_N, backends: distBackends, target: DIST_TARGET, biasChannels: DIST_C, ...DIST_TIMING,
+      inputs: 'x (or a gate\'s a) from the distribution; a kept output y = the forward at that x; dy uniform in [-2, 2] ' +
+        '(and dy = 1 for the ULP figures); a gate\'s b uniform in [-3, 3]; a bias of 1024 channels uniform in [-1, 1]' },
+  },
   durationSeconds: Math.round(seconds * 10) / 10,
   loadAverage1m: { min: Math.min(...load), max: maxLoad, mean: load.reduce((p, q) => p + q, 0) / load.length, busy: maxLoad >= 1.75 },
   units: {
@@ -671,6 +1053,9 @@ const json = {
     nsPerCall: 'median of benchmark.js samples (s/call) × 1e9', minNsPerCall: 'fastest sample (s/call) × 1e9',
     rme: 'percent (benchmark.js relative margin of error of the mean)',
     ulp: 'check.ulp: max |output − float64 reference| in ULP of the reference over the benchmark inputs (x uniform in [-20, 20], dy = 1), results below 2^-126 left out; check.maxUlp: the same leaving out errors within the registry absolute clause (absDy), as the registry bounds are stated',
+    dist: 'cases with a dist: nsPerElement is the median of the samples of all rounds pooled; rme from the pooled samples (1.96·sd/√n/mean); ' +
+      'check.kind dist: maxUlp over finite inputs with normal results (dy = 1), finiteChecked outputs within the registry bound, ' +
+      'specialExact outputs at ±∞/NaN inputs equal to the js backend\'s (NaN, ±∞ or ±0 there), specialOrdinary ones (an ordinary number there) within the bound of the float64 reference',
   },
   cases: results,
   overhead,
@@ -679,8 +1064,10 @@ const jsonPath = path.join(dir, `${base}.json`);
 writeFileSync(jsonPath, JSON.stringify(json, null, 2) + '\n');
 const written = writeReport(json, { mdPath: path.join(dir, `${base}.md`), svgDir: dir, svgPrefix: `${base}-` });
 console.log(written.summary);
+const nDist = results.filter((r) => r.dist !== undefined).length;
 console.log(`\nChecks: all ${results.length} outputs checked against the float64 references before timing ` +
-  '(the package within its registry bounds; peers measured).');
+  '(the package within its registry bounds; peers measured)' +
+  (nDist > 0 ? `; of them ${nDist} distribution cases, their outputs at ±∞ and NaN inputs against the js backend's.` : '.'));
 console.log(`Run time: ${seconds.toFixed(0)} s for ${results.length} cases; load average (1 min) ${Math.min(...load).toFixed(2)} to ${maxLoad.toFixed(2)}.`);
 console.log(`Results: ${[jsonPath, ...written.files].map((f) => path.relative(process.cwd(), f)).join(', ')}`);
 if (sink === 0.5) console.log(''); // keeps the sums observable

@@ -89,9 +89,9 @@ export function lineChart(series, { title, subtitle, xLabel = String, width = 86
 
 /**
  * Horizontal bar chart on a log axis. groups: [{ label, bars: [{ label, value, colour? }] }]; a reference
- * line at 1 (the baseline).
+ * line at 1 (the baseline), and a dashed line at each of `marks` ([{ value, label }], e.g. a target).
  */
-export function barChart(groups, { title, subtitle, unit = '×', width = 860 }) {
+export function barChart(groups, { title, subtitle, unit = '×', width = 860, axisLabel = `speed-up (log scale; 1${unit} = the baseline)`, marks = [] }) {
   const barH = 13;
   const gap = 16;
   const m = { left: 230, right: 70, top: subtitle ? 58 : 40, bottom: 40 };
@@ -99,7 +99,7 @@ export function barChart(groups, { title, subtitle, unit = '×', width = 860 }) 
   const ph = rows * barH + groups.length * (gap + 16);
   const height = m.top + ph + m.bottom;
   const pw = width - m.left - m.right;
-  const values = groups.flatMap((g) => g.bars.map((b) => b.value)).filter((v) => v > 0);
+  const values = [...groups.flatMap((g) => g.bars.map((b) => b.value)), ...marks.map((k) => k.value)].filter((v) => v > 0);
   const v0 = 10 ** Math.floor(Math.log10(Math.min(1, ...values)));
   const v1 = 10 ** Math.ceil(Math.log10(Math.max(1, ...values)));
   const px = (v) => m.left + (Math.log(v / v0) / Math.log(v1 / v0)) * pw;
@@ -111,7 +111,11 @@ export function barChart(groups, { title, subtitle, unit = '×', width = 860 }) 
     parts.push(el('line', { x1: r2(px(t)), x2: r2(px(t)), y1: m.top, y2: m.top + ph, stroke: t === 1 ? '#444' : '#e4e4e4' }));
     parts.push(text(px(t), m.top + ph + 16, `${fmtTick(t)}${unit}`, { 'text-anchor': 'middle', fill: '#444' }));
   }
-  parts.push(text(m.left + pw / 2, height - 8, `speed-up (log scale; 1${unit} = the baseline)`, { 'text-anchor': 'middle' }));
+  parts.push(text(m.left + pw / 2, height - 8, axisLabel, { 'text-anchor': 'middle' }));
+  for (const k of marks) {
+    parts.push(el('line', { 'data-mark': r2(k.value), x1: r2(px(k.value)), x2: r2(px(k.value)), y1: m.top - 4, y2: m.top + ph, stroke: '#D55E00', 'stroke-dasharray': '5 3' }));
+    parts.push(text(px(k.value) + 3, m.top - 6, k.label, { fill: '#D55E00', 'font-size': 11 }));
+  }
   let y = m.top + 4;
   for (const g of groups) {
     parts.push(text(16, y + 11, g.label, { 'font-weight': 'bold' }));

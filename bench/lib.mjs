@@ -69,3 +69,49 @@ export function rng(seed) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * The input distributions of the benchmark's value-independence cases (`npm run bench`, names
+ * ending in [<id>]): x for map kernels, the first input (x, or a of a gate) otherwise. `u20` is the
+ * baseline, the inputs every other case uses; the others are where kernels may slow down: x86
+ * takes a microcode assist for every float operation that reads or writes a subnormal, and some
+ * kernels form subnormal intermediates in the far tails.
+ */
+export const DISTRIBUTIONS = [
+  { id: 'u20', text: 'uniform in [−20, 20] (the baseline, the inputs of every other case)' },
+  { id: 'u110', text: 'uniform in [−110, 110]: every regime, past the clamps at |x| = 109' },
+  { id: 'neg60', text: 'uniform in [−60, −44]: the far negative tail, σ(x) and e^x around 2^-86 to 2^-64' },
+  { id: 'neg100', text: 'uniform in [−100, −88]: σ(x) and e^x subnormal (below 2^-126)' },
+  { id: 'huge', text: '|x| log-uniform in [1, 3e38], either sign with probability ½' },
+  { id: 'specials', text: 'u20 with about 1% each of +∞, −∞ and NaN mixed in' },
+];
+
+/** Seeded inputs of distribution `id`, n of them: the same every run. */
+export function distribution(id, n, seed = 0xd157) {
+  const r = rng(seed + n + 7919 * DISTRIBUTIONS.findIndex((d) => d.id === id));
+  const x = new Float32Array(n);
+  const uniform = (lo, hi) => { for (let i = 0; i < n; i++) x[i] = lo + (hi - lo) * r(); };
+  switch (id) {
+    case 'u20': uniform(-20, 20); break;
+    case 'u110': uniform(-110, 110); break;
+    case 'neg60': uniform(-60, -44); break;
+    case 'neg100': uniform(-100, -88); break;
+    case 'huge': {
+      const L = Math.log(3e38);
+      for (let i = 0; i < n; i++) {
+        const m = Math.exp(L * r());
+        x[i] = r() < 0.5 ? -m : m;
+      }
+      break;
+    }
+    case 'specials':
+      for (let i = 0; i < n; i++) {
+        const u = r();
+        const v = -20 + 40 * r();
+        x[i] = u < 0.01 ? Infinity : u < 0.02 ? -Infinity : u < 0.03 ? NaN : v;
+      }
+      break;
+    default: throw new Error(`no input distribution ${JSON.stringify(id)}`);
+  }
+  return x;
+}

@@ -56,8 +56,11 @@ const fmtUlp = (c) => {
 };
 const fmtX = (v, d = 1) => (v === undefined || !Number.isFinite(v) ? '-' : `${v >= 100 ? v.toFixed(0) : v.toFixed(d)}×`);
 
+/** The results without the distribution cases: what every table but the value-independence one reads. */
+const plain = (json) => ({ ...json, cases: json.cases.filter((c) => c.dist === undefined) });
+
 function index(json) {
-  const byKey = new Map(json.cases.map((c) => [`${c.kernel}|${c.n}|${c.impl}`, c]));
+  const byKey = new Map(json.cases.filter((c) => c.dist === undefined).map((c) => [`${c.kernel}|${c.n}|${c.impl}`, c]));
   const get = (kernel, n, impl) => byKey.get(`${kernel}|${n}|${impl}`);
   const sizes = [...new Set(json.cases.map((c) => c.n))].sort((a, b) => a - b);
   return { get, sizes };
@@ -119,7 +122,95 @@ export function targets(json) {
       if (!o) return { label: `${k} ${sizeLabel(n)}`, ok: null };
       return { label: `${k} ${sizeLabel(n)}`, value: o.overheadNs, shown: `${o.overheadNs.toFixed(0)} ns`, ok: o.overheadNs <= 150 };
     }));
+
+  // 5. value independence: every kernel's time on every input distribution within 1.15x of u20
+  const rows = distRows(json);
+  target('value-independence', `every kernel's time per element on every input distribution within ${fmtX(distTarget(json), 2)} of its ` +
+    `time on uniform [−20, 20] (u20; zero-copy, ${sizeLabel(rows[0]?.n ?? 64 * K)}, each WebAssembly backend)`,
+    rows.map((r) => ({
+      label: `${r.kernel} ${r.backend}`, value: r.worst?.ratio, ok: r.ok,
+      shown: r.worst ? `${fmtX(r.worst.ratio, 2)} (${r.worst.dist})` : '',
+    })));
+  out.at(-1).compact = true;
   return out;
+}
+
+// ---- value independence ------------------------------------------------------------------------
+
+const distTarget = (json) => json.options?.dist?.target ?? 1.15;
+/** The distributions' ids in the order the run lists them (the baseline u20 first). */
+const distIds = (json) => json.options?.distributions?.map((d) => d.id) ?? [...new Set(json.cases.filter((c) => c.dist).map((c) => c.dist))];
+
+/**
+ * One row per kernel × backend of the distribution cases: ns per element by distribution, the
+ * worst ratio to u20 ({ dist, ratio }, null without u20 or another distribution) and whether it
+ * meets the target (null when not measured).
+ */
+export function distRows(json) {
+  const target = distTarget(json);
+  const rows = new Map();
+  for (const c of json.cases.filter((e) => e.dist !== undefined)) {
+    const key = `${c.kernel}|${c.backend}`;
+    if (!rows.has(key)) rows.set(key, { kernel: c.kernel, backend: c.backend, n: c.n, ns: {}, rme: {} });
+    rows.get(key).ns[c.dist] = c.nsPerElement;
+    rows.get(key).rme[c.dist] = c.rme;
+  }
+  return [...rows.values()].map((r) => {
+    const base = r.ns.u20;
+    let worst = null;
+    for (const [id, v] of Object.entries(r.ns)) {
+      if (id === 'u20' || base === undefined) continue;
+      const ratio = v / base;
+      if (!worst || ratio > worst.ratio) worst = { dist: id, ratio };
+    }
+    return { ...r, worst, ok: worst ? worst.ratio <= target : null };
+  });
+}
+
+const verdict = (r, target) => (r.ok === null ? 'not measured' : r.ok ? 'met' : `missed by ${fmtX(r.worst.ratio / target, 2)}`);
+
+/** The value-independence table: ns per element per distribution (ratio to u20), the worst ratio, met or missed by how much. */
+export function distTable(json) {
+  const ids = distIds(json);
+  const target = distTarget(json);
+  const rows = distRows(json).map((r) => [r.kernel, r.backend,
+    ...ids.map((id) => (r.ns[id] === undefined ? '-' : id === 'u20' || r.ns.u20 === undefined ? fmtNs(r.ns[id]) : `${fmtNs(r.ns[id])} (${fmtX(r.ns[id] / r.ns.u20, 2)})`)),
+    r.worst ? `${fmtX(r.worst.ratio, 2)} ${r.worst.dist}` : '-', verdict(r, target)]);
+  return table(['kernel', 'backend', ...ids.map((id) => (id === 'u20' ? 'u20 ns/el' : id)), 'worst / u20', `target ≤ ${fmtX(target, 2)}`], rows);
+}
+
+/** One line: how many kernel × backend pairs, and how many kernels on every backend, meet the target. */
+export function distSummary(json) {
+  const rows = distRows(json).filter((r) => r.ok !== null);
+  if (rows.length === 0) return null;
+  const target = distTarget(json);
+  const kernels = [...new Set(rows.map((r) => r.kernel))];
+  const kernelsMet = kernels.filter((k) => rows.filter((r) => r.kernel === k).every((r) => r.ok));
+  const backends = [...new Set(rows.map((r) => r.backend))];
+  return `Value independence (within ${fmtX(target, 2)} of u20 on every distribution): ${kernelsMet.length} of ${kernels.length} kernels ` +
+    `meet it on every backend measured (${backends.join(', ')}); ${rows.filter((r) => r.ok).length} of ${rows.length} kernel × backend pairs.`;
+}
+
+function distSection(json) {
+  if (distRows(json).length === 0) return [];
+  const d = json.options.dist ?? {};
+  const summary = distSummary(json);
+  return [
+    '## Value independence',
+    '',
+    `Each kernel, zero-copy at ${sizeLabel(d.n ?? 64 * K)} elements on each WebAssembly backend, on these inputs (${d.inputs ?? ''}):`,
+    '',
+    ...(json.options.distributions ?? []).map((e) => `- **${e.id}**: ${e.text}`),
+    '',
+    `A kernel's distributions are timed interleaved: ${d.rounds ?? '?'} rounds of one benchmark.js run per distribution ` +
+      `(minSamples ${d.minSamples}, minTime ${d.minTime} s, maxTime ${d.maxTime} s), the order rotating by round; ` +
+      'ns per element is the median of the pooled samples, in parentheses its ratio to u20. Checked first: finite inputs ' +
+      "against the float64 reference within the registry bound, ±∞ and NaN inputs against the js backend's output.",
+    '',
+    ...(summary ? [summary, ''] : []),
+    distTable(json),
+    '',
+  ];
 }
 
 export function targetLines(ts) {
@@ -127,6 +218,13 @@ export function targetLines(ts) {
     if (t.met === null) return `${t.text}: not measured in this run`;
     const measured = t.items.filter((i) => i.ok !== null);
     const missing = t.items.filter((i) => i.ok === null).map((i) => i.label);
+    if (t.compact) {
+      // many items: the count, and the worst five misses
+      const misses = measured.filter((i) => !i.ok).sort((a, b) => b.value - a.value);
+      return `${t.text}: **${t.met ? 'MET' : 'MISSED'}** — met by ${measured.length - misses.length} of ${measured.length}` +
+        (misses.length > 0 ? `; worst: ${misses.slice(0, 5).map((i) => `${i.label} ${i.shown}`).join('; ')}` : '') +
+        (missing.length > 0 ? `; not measured: ${missing.length}` : '');
+    }
     return `${t.text}: **${t.met ? 'MET' : 'MISSED'}** — ` +
       measured.map((i) => `${i.label} ${i.shown}${i.ok ? '' : ' (miss)'}`).join('; ') +
       (missing.length > 0 ? `; not measured: ${missing.join(', ')}` : '');
@@ -135,10 +233,12 @@ export function targetLines(ts) {
 
 // ---- tables ------------------------------------------------------------------------------------
 
+const hasPackage = (json) => plain(json).cases.some((c) => c.group === 'package');
+
 /** The package's kernels: one row per kernel and size, its backends and paths side by side. */
 function packageTable(json) {
   const { get, sizes } = index(json);
-  const kernels = [...new Set(json.cases.filter((c) => c.group === 'package').map((c) => c.kernel))];
+  const kernels = [...new Set(plain(json).cases.filter((c) => c.group === 'package').map((c) => c.kernel))];
   const cols = ['js copy', 'wasm copy', 'wasm zero-copy', 'simd copy', 'simd zero-copy'];
   const rows = [];
   for (const k of kernels) {
@@ -158,7 +258,7 @@ function packageTable(json) {
 export function headlineTable(json, n) {
   const { get } = index(json);
   const hl = json.options.headline;
-  const impls = [...new Set(json.cases.filter((c) => c.n === n && (hl.includes(c.kernel) || c.kernel === 'copy')).map((c) => c.impl))]
+  const impls = [...new Set(plain(json).cases.filter((c) => c.n === n && (hl.includes(c.kernel) || c.kernel === 'copy')).map((c) => c.impl))]
     .filter((i) => i !== 'simd export').sort((a, b) => implRank(a) - implRank(b));
   const rows = impls.map((impl) => [impl, ...hl.flatMap((k) => {
     const c = get(k, n, impl) ?? (impl.startsWith('floor') ? get('copy', n, impl) : undefined);
@@ -170,7 +270,7 @@ export function headlineTable(json, n) {
 /** Where each implementation's largest error was, at the largest size with peers. */
 function worstInputs(json) {
   const n = Math.max(...json.cases.filter((c) => c.group === 'peer').map((c) => c.n));
-  return json.cases.filter((c) => c.n === n && c.check?.kind === 'ulp' && c.mode !== 'export')
+  return plain(json).cases.filter((c) => c.n === n && c.check?.kind === 'ulp' && c.mode !== 'export')
     .sort((a, b) => implRank(a.impl) - implRank(b.impl))
     .map((c) => `- ${c.name}: ${fmtUlp(c)} ULP at ${c.check.ulpMeasure === 'relative' ? c.check.relAt : c.check.at}`);
 }
@@ -205,23 +305,19 @@ function markdown(json) {
       '(x uniform in [-20, 20]; gradients with dy = 1) against the float64 reference.',
     '',
     ...hlSizes.flatMap((n) => [`## sigmoid and swish against the peers, ${sizeLabel(n)} elements`, '', headlineTable(json, n), '']),
-    'ULP: relative error, except for gradients with a root in the inputs (swishBackward), where errors within the ' +
-      "registry's absolute clause (≤ 2^-23·|dy|) are left out. Worst inputs at the largest size:",
-    '',
-    ...worstInputs(json),
-    '',
+    ...(worstInputs(json).length === 0 ? [] : [
+      'ULP: relative error, except for gradients with a root in the inputs (swishBackward), where errors within the ' +
+        "registry's absolute clause (≤ 2^-23·|dy|) are left out. Worst inputs at the largest size:",
+      '',
+      ...worstInputs(json),
+      '']),
     '## Implementations',
     '',
     ...Object.entries(IMPL_DOC).filter(([i]) => json.cases.some((c) => c.impl === i)).map(([i, d]) => `- **${i}**: ${d}`),
     '',
-    '## Per-call overhead',
-    '',
-    overheadTable(json),
-    '',
-    '## Every kernel',
-    '',
-    packageTable(json),
-    '',
+    ...((json.overhead ?? []).length > 0 ? ['## Per-call overhead', '', overheadTable(json), ''] : []),
+    ...(hasPackage(json) ? ['## Every kernel', '', packageTable(json), ''] : []),
+    ...distSection(json),
     '## Targets',
     '',
     ...targetLines(ts).map((l) => `- ${l}`),
@@ -235,7 +331,7 @@ function charts(json) {
   const { get, sizes } = index(json);
   const files = [];
   for (const k of json.options.headline) {
-    const impls = [...new Set(json.cases.filter((c) => c.kernel === k || c.kernel === 'copy').map((c) => c.impl))]
+    const impls = [...new Set(plain(json).cases.filter((c) => c.kernel === k || c.kernel === 'copy').map((c) => c.impl))]
       .sort((a, b) => implRank(a) - implRank(b));
     const series = impls.map((impl) => ({
       label: impl,
@@ -266,6 +362,23 @@ function charts(json) {
       subtitle: `${json.cpu}, ${json.cpus} cores, Node ${json.node}, ${json.date}; floor = copying the same bytes`,
     })]);
   }
+  // value independence: each kernel's worst distribution against u20, one group per backend
+  const rows = distRows(json).filter((r) => r.worst);
+  if (rows.length > 0) {
+    const target = distTarget(json);
+    const groups = [...new Set(rows.map((r) => r.backend))].map((b) => ({
+      label: `${b} zero-copy, ${sizeLabel(rows[0].n)}`,
+      bars: rows.filter((r) => r.backend === b).map((r) => ({
+        label: `${r.kernel} (${r.worst.dist})`, value: r.worst.ratio, colour: r.ok ? '#0072B2' : '#D55E00',
+      })),
+    }));
+    files.push(['value-independence.svg', barChart(groups, {
+      title: 'Slowest input distribution against uniform [−20, 20], per kernel',
+      subtitle: `${json.cpu}, ${json.cpus} cores, Node ${json.node}, ${json.date}; time ratio, lower is better; red: above the target`,
+      axisLabel: 'time per element on the slowest distribution / on u20 (log scale)',
+      marks: [{ value: target, label: `target ${fmtX(target, 2)}` }],
+    })]);
+  }
   return files;
 }
 
@@ -287,7 +400,9 @@ export function writeReport(json, { mdPath, svgDir, svgPrefix = '' }) {
   const hlSizes = index(json).sizes.filter((n) => json.cases.some((c) => c.n === n && c.group === 'peer'));
   const summary = [
     ...hlSizes.map((n) => `\nsigmoid and swish against the peers, ${sizeLabel(n)} elements (ns per element, max ULP):\n${headlineTable(json, n)}`),
-    `\nEvery kernel (ns per element):\n${packageTable(json)}`,
+    ...(hasPackage(json) ? [`\nEvery kernel (ns per element):\n${packageTable(json)}`] : []),
+    ...(distRows(json).length > 0 ? [`\nValue independence (ns per element at each input distribution; ratio to u20):\n${distTable(json)}` +
+      `${distSummary(json) ? `\n${distSummary(json)}` : ''}`] : []),
     `\nTargets:\n${targetLines(targets(json)).map((l) => `- ${l.replace(/\*\*/g, '')}`).join('\n')}`,
   ].join('\n');
   return { summary, files };
@@ -313,6 +428,8 @@ export function readmeRegion(json, resultsPath) {
     'Targets (ratios within this one run):',
     '',
     ...targetLines(ts).map((l) => `- ${l}`),
+    ...(distRows(json).some((r) => r.worst) ? ['', `${distSummary(json)} Every kernel × distribution in the \`.md\`; the worst ratio of each:`, '',
+      '![Slowest input distribution against u20, per kernel and backend](docs/bench/value-independence.svg)'] : []),
     END,
   ].join('\n');
 }

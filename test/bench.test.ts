@@ -14,6 +14,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { GRAPHS, onnxModel } from '../bench/peers/onnx.mjs';
 // @ts-expect-error: as above
 import { COPY_WASM, wasmCopier } from '../bench/peers/floor.mjs';
+// @ts-expect-error: as above
+import { DISTRIBUTIONS, distribution } from '../bench/lib.mjs';
 import { sigmoid64 } from '../src/registry.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -88,6 +90,7 @@ describe('npm run bench, filtered to swish at 256 elements', () => {
       'tfjs-cpu as-called', 'ort-node as-called', 'ort-web as-called']) expect(impls).toContain(want);
     for (const c of json.cases) {
       expect(c.name).toContain(filter);
+      expect(c.dist).toBeUndefined(); // the distribution cases are all at 64K
       expect(c.nsPerElement).toBeGreaterThan(0);
       expect(c.samples).toBeGreaterThanOrEqual(5);
       expect(c.check.kind).toBe('ulp');
@@ -111,6 +114,197 @@ describe('npm run bench, filtered to swish at 256 elements', () => {
       .filter(([n, a]) => n === 'rect' && a['data-impl']).map(([, a]) => a['data-impl']);
     // every implementation but the baseline (the naive loop) and the bare export
     expect(bars.sort()).toEqual([...impls].filter((i) => i !== 'naive loop' && i !== 'simd export').sort());
+  });
+});
+
+describe('the input distributions of the value-independence cases', () => {
+  const n = 1 << 16;
+  test('the six, each seeded: the same inputs every run', () => {
+    expect(DISTRIBUTIONS.map((d: { id: string }) => d.id)).toEqual(['u20', 'u110', 'neg60', 'neg100', 'huge', 'specials']);
+    for (const { id } of DISTRIBUTIONS) {
+      const x: Float32Array = distribution(id, n);
+      expect(x.length).toBe(n);
+      const again: Float32Array = distribution(id, n);
+      expect(Buffer.from(again.buffer).equals(Buffer.from(x.buffer)), id).toBe(true); // bit for bit
+    }
+    expect(() => distribution('nope', 4)).toThrow();
+  });
+
+  test('each within its range', () => {
+    const range = (id: string): [number, number] => {
+      const x: Float32Array = distribution(id, n);
+      return [Math.min(...x), Math.max(...x)];
+    };
+    for (const [id, lo, hi] of [['u20', -20, 20], ['u110', -110, 110], ['neg60', -60, -44], ['neg100', -100, -88]] as const) {
+      const [a, b] = range(id);
+      expect(a, id).toBeGreaterThanOrEqual(lo);
+      expect(b, id).toBeLessThanOrEqual(hi);
+      expect(a - lo, id).toBeLessThan((hi - lo) / 100); // spread over the whole range
+      expect(hi - b, id).toBeLessThan((hi - lo) / 100);
+    }
+    const huge: Float32Array = distribution('huge', n);
+    const logs = Array.from(huge, (v) => Math.log10(Math.abs(v))).sort((p, q) => p - q);
+    expect(logs[0]).toBeGreaterThanOrEqual(0);
+    expect(logs[n - 1]).toBeLessThanOrEqual(Math.log10(3e38) + 1e-6);
+    expect(logs[n >> 1]).toBeCloseTo(Math.log10(3e38) / 2, 0); // log-uniform: the median magnitude near 1e19
+    const neg = huge.filter((v) => v < 0).length;
+    expect(Math.abs(neg / n - 0.5)).toBeLessThan(0.02);
+  });
+
+  test('specials: u20 with about 1% each of +∞, −∞ and NaN', () => {
+    const x: Float32Array = distribution('specials', n);
+    const count = (f: (v: number) => boolean) => x.filter(f).length / n;
+    for (const f of [(v: number) => v === Infinity, (v: number) => v === -Infinity, Number.isNaN]) {
+      expect(count(f)).toBeGreaterThan(0.008);
+      expect(count(f)).toBeLessThan(0.012);
+    }
+    const finite = x.filter(Number.isFinite);
+    expect(Math.min(...finite)).toBeGreaterThanOrEqual(-20);
+    expect(Math.max(...finite)).toBeLessThanOrEqual(20);
+  });
+});
+
+/** A markdown table's body rows as cells, from its header line on (the first table whose header starts with `first`). */
+function markdownTable(md: string, first: string[]): { header: string[]; rows: string[][] } {
+  const lines = md.split('\n');
+  const cells = (l: string) => l.trim().replace(/^\||\|$/g, '').split('|').map((c) => c.trim());
+  const at = lines.findIndex((l) => l.startsWith('|') && first.every((h, i) => cells(l)[i] === h));
+  if (at < 0) throw new Error(`no table with the columns ${first.join(', ')}`);
+  const header = cells(lines[at]);
+  if (!/^\|[-|]+\|$/.test(lines[at + 1])) throw new Error('no separator line under the header');
+  const rows: string[][] = [];
+  for (let i = at + 2; i < lines.length && lines[i].startsWith('|'); i++) {
+    const r = cells(lines[i]);
+    if (r.length !== header.length) throw new Error(`row ${i} has ${r.length} cells, the header ${header.length}`);
+    rows.push(r);
+  }
+  return { header, rows };
+}
+
+describe('npm run bench, filtered to distribution cases of every kernel shape', () => {
+  // a map kernel on every WebAssembly backend; a kept-output gradient, the sum, a gate's and a bias form's backward on one
+  const kernels = 'sigmoid 64K |sigmoidBackwardFromOutput 64K simd|swishBetaGrad 64K simd|swigluBackward 64K simd|biasSwishBackward 64K simd';
+  const out = join(work, 'dist');
+  let r: SpawnSyncReturns<string>;
+  let json: any;
+  let md = '';
+  const ids = ['u20', 'u110', 'neg60', 'neg100', 'huge', 'specials'];
+  beforeAll(() => {
+    r = spawnSync(process.execPath, ['bench/bench.mjs', '--filter', 'dist', '--filter', kernels, '--out', out], { cwd: root, encoding: 'utf8' });
+    const f = existsSync(out) ? readdirSync(out).find((e) => e.endsWith('-filtered.json')) : undefined;
+    if (f) {
+      json = JSON.parse(readFileSync(join(out, f), 'utf8'));
+      md = readFileSync(join(out, f.replace(/\.json$/, '.md')), 'utf8');
+    }
+  }, 240_000);
+
+  test('exits 0 and says the distribution cases were checked', () => {
+    expect(r.stderr.includes('CHECK FAILED') ? r.stderr : '').toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/of them \d+ distribution cases, their outputs at ±∞ and NaN inputs against the js backend's/);
+    expect(r.stdout).toMatch(/distribution cases: 64K zero-copy on .*target: within 1\.15× of u20/);
+  });
+
+  test('every kernel × WebAssembly backend × distribution is there, named as the others, checked and timed', () => {
+    expect(json).toBeDefined();
+    const backends: string[] = json.options.dist.backends;
+    expect(backends).not.toContain('js');
+    expect(backends).toContain('wasm');
+    if (json.simd) expect(backends).toContain('simd');
+    expect(json.options.distributions.map((d: { id: string }) => d.id)).toEqual(ids);
+    const want = [...backends.map((b) => `sigmoid|${b}`), 'sigmoidBackwardFromOutput|simd', 'swishBetaGrad|simd', 'swigluBackward|simd',
+      'biasSwishBackward|simd'].filter((k) => backends.includes(k.split('|')[1]));
+    const got = new Map<string, string[]>();
+    for (const c of json.cases) {
+      expect(c.name).toBe(`${c.kernel} 64K ${c.backend} zero-copy [${c.dist}]`);
+      expect(c.n).toBe(65536);
+      expect(c.nsPerElement).toBeGreaterThan(0);
+      expect(c.samples).toBeGreaterThanOrEqual(json.options.dist.rounds * json.options.dist.minSamples);
+      const key = `${c.kernel}|${c.backend}`;
+      got.set(key, [...(got.get(key) ?? []), c.dist]);
+      // the check: the sum against float64 or, with special inputs, the js backend's sum; elements otherwise
+      if (c.kernel === 'swishBetaGrad') {
+        expect(c.check.kind).toBe(c.dist === 'specials' ? 'sum-vs-js' : 'relSum');
+        if (c.check.kind === 'relSum') expect(c.check.errorOverAbsSum).toBeLessThanOrEqual(c.check.bound);
+        continue;
+      }
+      expect(c.check.kind).toBe('dist');
+      expect(c.check.maxUlp).toBeLessThanOrEqual(c.check.bound);
+      const outputs = c.kernel === 'swigluBackward' ? 2 : 1;
+      const runs = c.kernel === 'sigmoid' ? 1 : 2; // gradients: dy = 1 and dy in [-2, 2]
+      expect(c.check.finiteChecked + c.check.specialExact + c.check.specialOrdinary).toBe(65536 * outputs * runs);
+      if (c.dist === 'specials') {
+        // about 3% of the inputs are ±∞ or NaN (a kept σ output of ±∞ is 0 or 1, finite: only NaN stays special)
+        const share = c.check.specials / 65536;
+        expect(share).toBeGreaterThan(c.kernel === 'sigmoidBackwardFromOutput' ? 0.008 : 0.025);
+        expect(share).toBeLessThan(0.035);
+        expect(c.check.specialExact + c.check.specialOrdinary).toBe(c.check.specials * outputs * runs);
+      } else {
+        expect(c.check.specials).toBe(0);
+      }
+    }
+    expect([...got.keys()].sort()).toEqual(want.sort());
+    for (const d of got.values()) expect(d).toEqual(ids); // interleaved as a group, reported in the distributions' order
+  });
+
+  test('the report\'s value-independence table parses and agrees with the JSON', () => {
+    expect(md).toContain('## Value independence');
+    for (const { id } of json.options.distributions) expect(md).toContain(`- **${id}**: `);
+    const { header, rows } = markdownTable(md, ['kernel', 'backend']);
+    expect(header).toEqual(['kernel', 'backend', 'u20 ns/el', ...ids.slice(1), 'worst / u20', 'target ≤ 1.15×']);
+    expect(rows.length).toBe(new Set(json.cases.map((c: any) => `${c.kernel}|${c.backend}`)).size);
+    let met = 0;
+    for (const row of rows) {
+      const [kernel, backend] = row;
+      const ns = (id: string) => json.cases.find((c: any) => c.kernel === kernel && c.backend === backend && c.dist === id).nsPerElement;
+      const base = ns('u20');
+      expect(Number(row[2])).toBeCloseTo(base, base >= 10 ? 0 : base >= 1 ? 1 : 2);
+      let worst = 0;
+      let worstId = '';
+      ids.slice(1).forEach((id, j) => {
+        const m = /^([\d.]+) \(([\d.]+)×\)$/.exec(row[3 + j]);
+        expect(m, row[3 + j]).not.toBeNull();
+        const ratio = ns(id) / base;
+        expect(Math.abs(Number(m![2]) - ratio)).toBeLessThanOrEqual(0.0051 + 0.005 * ratio);
+        if (ratio > worst) { worst = ratio; worstId = id; }
+      });
+      const w = /^([\d.]+)× (\w+)$/.exec(row[3 + ids.length - 1]);
+      expect(w).not.toBeNull();
+      expect(w![2]).toBe(worstId);
+      expect(Math.abs(Number(w![1]) - worst)).toBeLessThanOrEqual(0.0051 + 0.005 * worst);
+      const verdict = row[row.length - 1];
+      if (worst <= 1.15) {
+        expect(verdict).toBe('met');
+        met++;
+      } else {
+        const v = /^missed by ([\d.]+)×$/.exec(verdict);
+        expect(v, verdict).not.toBeNull();
+        expect(Math.abs(Number(v![1]) - worst / 1.15)).toBeLessThanOrEqual(0.0051 + 0.005 * worst);
+      }
+    }
+    const summary = /(\d+) of (\d+) kernels meet it on every backend measured \(([^)]*)\); (\d+) of (\d+) kernel × backend pairs\./.exec(md);
+    expect(summary).not.toBeNull();
+    expect(Number(summary![4])).toBe(met);
+    expect(Number(summary![5])).toBe(rows.length);
+    expect(Number(summary![2])).toBe(new Set(rows.map((x) => x[0])).size);
+    const kernelsMet = [...new Set(rows.map((x) => x[0]))].filter((k) => rows.filter((x) => x[0] === k).every((x) => x.at(-1) === 'met'));
+    expect(Number(summary![1])).toBe(kernelsMet.length);
+    // the target, among the others
+    const line = md.split('\n').find((l) => l.startsWith("- every kernel's time per element on every input distribution within 1.15×"));
+    expect(line).toBeDefined();
+    expect(line).toContain(met === rows.length ? '**MET**' : '**MISSED**');
+    expect(line).toContain(`met by ${met} of ${rows.length}`);
+  });
+
+  test('the chart: a bar per kernel × backend at its worst ratio, and the target marked', () => {
+    const f = readdirSync(out).find((e) => e.endsWith('-value-independence.svg'));
+    expect(f).toBeDefined();
+    const svg = parseXml(readFileSync(join(out, f!), 'utf8'));
+    const bars = svg.filter(([n, a]) => n === 'rect' && a['data-impl']);
+    const { rows } = markdownTable(md, ['kernel', 'backend']);
+    expect(bars.length).toBe(rows.length);
+    for (const [, a] of bars) expect(Number(a['data-value'])).toBeGreaterThan(0);
+    expect(svg.some(([n, a]) => n === 'line' && a['data-mark'] === '1.15')).toBe(true);
   });
 });
 
