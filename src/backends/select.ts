@@ -16,8 +16,8 @@ const SIMD_PROBE = new Uint8Array([
 
 /**
  * The smallest module using a relaxed-SIMD opcode (f32x4.relaxed_madd, 0xfd 0x105): validates iff
- * relaxed SIMD is supported (Chrome/Edge >= 114, Node >= 21 (Node 20 with
- * --experimental-wasm-relaxed-simd), Firefox >= 145 (or earlier behind a flag), Safari none yet).
+ * relaxed SIMD is supported (on by default in Chrome/Edge >= 114 and Node >= 21; Node 20 only
+ * with --experimental-wasm-relaxed-simd; engines without it get the simd build).
  */
 const RELAXED_PROBE = new Uint8Array([
   0, 97, 115, 109, 1, 0, 0, 0, // magic, version
