@@ -12,4 +12,4 @@ for (const project of ['tsconfig.json', 'tsconfig.cjs.json']) {
   execFileSync(process.execPath, [tsc, '-p', project], { cwd: root, stdio: 'inherit' });
 }
 writeFileSync(join(root, 'dist/cjs/package.json'), '{ "type": "commonjs" }\n');
-for (const f of ['swish-simd.wasm', 'swish-scalar.wasm']) copyFileSync(join(root, 'build', f), join(root, 'dist', f));
+for (const f of ['swish-simd.wasm', 'swish-relaxed.wasm', 'swish-scalar.wasm']) copyFileSync(join(root, 'build', f), join(root, 'dist', f));

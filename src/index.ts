@@ -9,7 +9,7 @@ import { swish, swishBackward } from './generated/api.js';
 
 export * from './generated/api.js';
 
-export { init, initSync, backend, setBackend, availableBackends, simdSupported } from './backends/select.js';
+export { init, initSync, backend, setBackend, availableBackends, simdSupported, relaxedSimdSupported } from './backends/select.js';
 export type { WasmSource } from './backends/select.js';
 export type { Backend, WasmFloat32Array } from './backends/types.js';
 export { kernels, fusedKernels, fusedSpecs, activations, sigmoid64 } from './registry.js';

@@ -15,8 +15,11 @@
 
 /** How far a kernel may be from its float64 reference, per backend. */
 export interface Bound {
-  /** Max error in units in the last place of the exact result. */
-  ulp: { simd: number; wasm: number; js: number };
+  /**
+   * Max error in units in the last place of the exact result. `relaxed` (the relaxed-SIMD build,
+   * whose multiply-adds may or may not be fused) defaults to `simd`: the registry fills it in.
+   */
+  ulp: { simd: number; wasm: number; js: number; relaxed?: number };
   /**
    * Also accepted: |error| <= absDy·|dy| (gradients near a root of f', where a relative bound
    * cannot hold).

@@ -21,6 +21,13 @@ export const fusedKernelNames = Object.keys(fusedKernels) as FusedKernelName[];
 /** Every kernel the WebAssembly module exports and every backend runs. */
 export type AnyKernelName = KernelName | FusedKernelName;
 export const allKernels: Record<AnyKernelName, import('./kernel.js').Kernel | import('./kernel.js').FusedKernel> = { ...kernels, ...fusedKernels };
+// Every bound has a `relaxed` entry, so that `bound.ulp[backend]` holds for every backend: the
+// simd one unless the entry states its own (the relaxed build differs from the simd build only
+// where a kernel uses assembly/fma.ts's madd, whose unfused form is the simd build's).
+for (const k of Object.values(allKernels)) {
+  const ulp = k.bound.ulp as { simd: number; relaxed?: number };
+  ulp.relaxed ??= ulp.simd;
+}
 
 /** Activations as users see them: which kernel is the forward, which the backward, and the extras. */
 export interface Activation {

@@ -60,12 +60,16 @@ function expectSumWithin(k: KernelName, a: Float32Array, dy: Float32Array, got: 
   expect(Math.abs(got - ref), `${k}: got ${got}, reference ${ref}`).toBeLessThanOrEqual((kr.bound.relSum ?? 0) * mag + 1e-300);
 }
 
+let selected: S.Backend;
 beforeAll(async () => {
-  await S.init();
+  selected = await S.init();
 });
 
-test('every backend is available in Node', () => {
-  expect(S.availableBackends()).toEqual(['simd', 'wasm', 'js']);
+test('every backend is available in Node, relaxed SIMD included, and init() selects relaxed', () => {
+  // Node >= 21 has relaxed SIMD; Node 20 only with the flag vitest.config.ts gives the workers.
+  expect(S.relaxedSimdSupported(), `relaxed SIMD in this test worker (Node ${process.version}, execArgv ${process.execArgv.join(' ')})`).toBe(true);
+  expect(S.availableBackends()).toEqual(['relaxed', 'simd', 'wasm', 'js']);
+  expect(selected).toBe('relaxed');
 });
 
 describe.each(BACKENDS)('%s backend', (backend) => {
@@ -226,24 +230,26 @@ describe('backends agree with each other', () => {
   };
 
   test.each(kernelNames.filter((k) => kernels[k].shape !== 'sum'))(
-    '%s: simd and wasm are bit-identical (same algorithm, no FMA); js within both bounds', (k) => {
+    '%s: simd and wasm are bit-identical (same algorithm, no FMA); js and relaxed (FMA or not) within both bounds', (k) => {
       for (const p of paramSets(k)) {
         const simd = run('simd', k, p);
         const wasm = run('wasm', k, p);
-        const js = run('js', k, p);
         expect(simd).toEqual(wasm);
         const bound = kernels[k].bound;
-        for (let i = 0; i < x.length; i++) {
-          const scale = Math.max(Math.abs(js[i]), 2 ** -126);
-          const ulp = 2 ** (Math.floor(Math.log2(scale)) - 23);
-          const tol = Math.max((bound.ulp.simd + bound.ulp.js) * ulp, (bound.absDy ?? 0) * 2 * Math.abs(dy[i]));
-          expect(Math.abs(simd[i] - js[i]), `${k}(${x[i]}) simd ${simd[i]} js ${js[i]}`).toBeLessThanOrEqual(tol);
+        for (const b of ['js', 'relaxed'] as const) {
+          const other = run(b, k, p);
+          for (let i = 0; i < x.length; i++) {
+            const scale = Math.max(Math.abs(other[i]), 2 ** -126);
+            const ulp = 2 ** (Math.floor(Math.log2(scale)) - 23);
+            const tol = Math.max((bound.ulp.simd + bound.ulp[b]!) * ulp, (bound.absDy ?? 0) * 2 * Math.abs(dy[i]));
+            expect(Math.abs(simd[i] - other[i]), `${k}(${x[i]}) simd ${simd[i]} ${b} ${other[i]}`).toBeLessThanOrEqual(tol);
+          }
         }
       }
     });
 
   test.each(kernelNames.filter((k) => kernels[k].shape === 'sum'))('%s: sums agree within the bound', (k) => {
-    const sums = (['simd', 'wasm', 'js'] as const).map((b) => run(b, k) as number);
+    const sums = (['simd', 'wasm', 'js', 'relaxed'] as const).map((b) => run(b, k) as number);
     const kr = kernels[k];
     if (kr.shape === 'map') return;
     let mag = 0;

@@ -177,7 +177,7 @@ beforeAll(async () => {
 });
 
 test('every backend is available', () => {
-  expect(S.availableBackends()).toEqual(['simd', 'wasm', 'js']);
+  expect(S.availableBackends()).toEqual(['relaxed', 'simd', 'wasm', 'js']);
 });
 
 describe.each(BACKENDS)('%s backend', (backend) => {

@@ -2,7 +2,14 @@
 import type { Backend } from '../src/index.js';
 import { activations, kernels, type Activation, type KernelName } from '../src/registry.js';
 
-export const BACKENDS: Backend[] = ['simd', 'wasm', 'js'];
+/**
+ * Every backend, best first, as availableBackends() lists them where all are available. The test
+ * workers have relaxed SIMD (Node >= 21, or Node 20 with the flag vitest.config.ts passes), so a
+ * run where 'relaxed' is missing fails (setBackend throws) rather than skipping it.
+ */
+export const BACKENDS: Backend[] = ['relaxed', 'simd', 'wasm', 'js'];
+/** The WebAssembly ones. */
+export const WASM_BACKENDS = ['relaxed', 'simd', 'wasm'] as const;
 export { ulpError, withinBound, MIN_NORMAL, boundarySample } from '../src/accuracy.js';
 
 /** mulberry32: a small seeded generator, so every failure reproduces. */

@@ -1,7 +1,8 @@
 // The built package (npm run build: dist/esm, dist/cjs, dist/*.wasm), loaded by its own name
 // from inside the repo as a user would load it: `import` gives dist/esm, `require` dist/cjs.
-// Both must select the SIMD backend in Node and give the same bits. Expected values come from
-// the registry's float64 references.
+// Both must select the best backend in Node (relaxed SIMD in the test workers and on Node >= 21,
+// SIMD in a plain Node 20 child) and give the same bits. Expected values come from the registry's
+// float64 references.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -16,14 +17,16 @@ const require = createRequire(import.meta.url);
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
 type Api = typeof import('../src/index.js');
-type Backend = 'simd' | 'wasm' | 'js';
+type Backend = 'relaxed' | 'simd' | 'wasm' | 'js';
+/** What init() picks in a child `node` without flags: Node 20 has relaxed SIMD only behind a flag. */
+const PLAIN_NODE_BEST = Number(process.versions.node.split('.')[0]) >= 21 ? 'relaxed' : 'simd';
 
 const loaders: [string, () => Promise<Api>][] = [
   ['esm', async () => (await import('swish-wasm')) as unknown as Api],
   ['cjs', async () => require('swish-wasm') as Api],
 ];
 
-const wasmBytes = (build: 'simd' | 'scalar') => new Uint8Array(readFileSync(join(root, 'dist', `swish-${build}.wasm`)));
+const wasmBytes = (build: 'relaxed' | 'simd' | 'scalar') => new Uint8Array(readFileSync(join(root, 'dist', `swish-${build}.wasm`)));
 
 const readsY = (k: KernelName) => kernels[k].shape !== 'map' && (kernels[k] as { reads?: string }).reads === 'y';
 const N = 1029;
@@ -101,7 +104,7 @@ describe('package.json', () => {
   });
 
   test('the wasm files in exports are the builds', () => {
-    for (const b of ['simd', 'scalar'] as const) {
+    for (const b of ['relaxed', 'simd', 'scalar'] as const) {
       const viaExports = require.resolve(`swish-wasm/swish-${b}.wasm`);
       expect(viaExports).toBe(join(root, 'dist', `swish-${b}.wasm`));
       expect(WebAssembly.validate(wasmBytes(b))).toBe(true);
@@ -131,8 +134,8 @@ describe('resolution by Node itself (child processes, no test-runner resolver)',
     expect(node(['-e', "console.log(require.resolve('swish-wasm'))"])).toBe(join(root, 'dist/cjs/index.js'));
   });
 
-  test.each(['esm', 'cjs'])('%s: init() resolves to simd in Node', (f) => {
-    expect((f === 'esm' ? esm : cjs).b).toBe('simd');
+  test.each(['esm', 'cjs'])(`%s: init() resolves to ${PLAIN_NODE_BEST} in Node ${process.versions.node} without flags`, (f) => {
+    expect((f === 'esm' ? esm : cjs).b).toBe(PLAIN_NODE_BEST);
   });
 
   test.each(['esm', 'cjs'])('%s: swish and sigmoid are correct', (f) => {
@@ -159,10 +162,10 @@ describe.each(loaders)('%s build, loaded by name in this process', (_f, load) =>
     S = await load();
   });
 
-  test('init() resolves to simd, and every backend is then available', async () => {
-    expect(await S.init()).toBe('simd');
-    expect(S.backend()).toBe('simd');
-    expect(S.availableBackends()).toEqual(['simd', 'wasm', 'js']);
+  test('init() resolves to relaxed (the test workers have relaxed SIMD), and every backend is then available', async () => {
+    expect(await S.init()).toBe('relaxed');
+    expect(S.backend()).toBe('relaxed');
+    expect(S.availableBackends()).toEqual(['relaxed', 'simd', 'wasm', 'js']);
   });
 
   test('swish and sigmoid (and every other kernel) are correct on every backend', async () => {
@@ -174,32 +177,38 @@ describe.each(loaders)('%s build, loaded by name in this process', (_f, load) =>
       expect(withinBound('swish', 'simd', sw[i], kernels.swish.reference(x[i], [1]))).toBe(true);
       expect(withinBound('sigmoid', 'simd', sg[i], kernels.sigmoid.reference(x[i]))).toBe(true);
     }
-    for (const b of ['simd', 'wasm', 'js'] as const) {
+    for (const b of ['relaxed', 'simd', 'wasm', 'js'] as const) {
       S.setBackend(b);
       expectCorrect(runAll(S), b);
     }
-    S.setBackend('simd');
   });
 
-  test('init(precompiled module): swish-scalar.wasm selects wasm, swish-simd.wasm selects simd', async () => {
+  test('init(precompiled module): swish-scalar.wasm selects wasm, swish-simd.wasm simd, swish-relaxed.wasm relaxed', async () => {
     expect(await S.init(new WebAssembly.Module(wasmBytes('scalar')))).toBe('wasm');
     expect(S.backend()).toBe('wasm');
     expectCorrect(runAll(S), 'wasm');
+    expect(await S.init(new WebAssembly.Module(wasmBytes('relaxed')))).toBe('relaxed');
+    expect(S.backend()).toBe('relaxed');
+    expectCorrect(runAll(S), 'relaxed');
     expect(await S.init(new WebAssembly.Module(wasmBytes('simd')))).toBe('simd');
     expect(S.backend()).toBe('simd');
     expectCorrect(runAll(S), 'simd');
   });
 
-  test('init(bytes) works for both builds', async () => {
+  test('init(bytes) works for every build', async () => {
     expect(await S.init(wasmBytes('scalar'))).toBe('wasm');
     expectCorrect(runAll(S), 'wasm');
+    expect(await S.init(wasmBytes('relaxed'))).toBe('relaxed');
+    expectCorrect(runAll(S), 'relaxed');
     expect(await S.init(wasmBytes('simd').buffer)).toBe('simd');
     expectCorrect(runAll(S), 'simd');
   });
 
   test('initSync() and initSync(module) work', () => {
-    expect(S.initSync()).toBe('simd');
-    expectCorrect(runAll(S), 'simd');
+    expect(S.initSync()).toBe('relaxed');
+    expectCorrect(runAll(S), 'relaxed');
+    expect(S.initSync(wasmBytes('relaxed'))).toBe('relaxed');
+    expectCorrect(runAll(S), 'relaxed');
     expect(S.initSync(new WebAssembly.Module(wasmBytes('scalar')))).toBe('wasm');
     expectCorrect(runAll(S), 'wasm');
     expect(S.initSync(wasmBytes('simd'))).toBe('simd');
@@ -207,9 +216,11 @@ describe.each(loaders)('%s build, loaded by name in this process', (_f, load) =>
   });
 
   test('init(Response) works with content-type application/wasm', async () => {
-    const res = (b: 'simd' | 'scalar') => new Response(wasmBytes(b), { headers: { 'content-type': 'application/wasm' } });
+    const res = (b: 'relaxed' | 'simd' | 'scalar') => new Response(wasmBytes(b), { headers: { 'content-type': 'application/wasm' } });
     expect(await S.init(res('scalar'))).toBe('wasm');
     expectCorrect(runAll(S), 'wasm');
+    expect(await S.init(res('relaxed'))).toBe('relaxed');
+    expectCorrect(runAll(S), 'relaxed');
     expect(await S.init(res('simd'))).toBe('simd');
     expectCorrect(runAll(S), 'simd');
   });
@@ -234,13 +245,13 @@ describe.each(loaders)('%s build, loaded by name in this process', (_f, load) =>
       expect(() => S.initSync(bad as any), String(bad)).toThrow(TypeError);
     }
     expect(() => S.initSync(new Response(wasmBytes('simd')) as any)).toThrow(TypeError);
-    expect(S.backend()).toBe('simd');
-    expectCorrect(runAll(S), 'simd');
+    expect(S.backend()).toBe('relaxed');
+    expectCorrect(runAll(S), 'relaxed');
   });
 });
 
 describe('the CJS and ESM builds give bit-identical results', () => {
-  test.each(['simd', 'wasm', 'js'] as const)('on the %s backend, for every kernel', async (b) => {
+  test.each(['relaxed', 'simd', 'wasm', 'js'] as const)('on the %s backend, for every kernel', async (b) => {
     const [esm, cjs] = await Promise.all(loaders.map(([, load]) => load()));
     const results = [];
     for (const S of [esm, cjs]) {

@@ -3,9 +3,9 @@
 // values (all of f32 with NaN, ±∞, ±0 and subnormals, the range where the functions bend, and the
 // special values) and random parameters (finite in f32, > 0 where the parameter is `positive`):
 //   (a) the backends agree: simd and wasm bit for bit (map and grad kernels; NaN payloads aside),
-//       js within the sum of its and simd's bounds against the float64 reference (ULP, or the
-//       absolute clause); special results identical; sums within twice their relative bound of
-//       each other, and each within its bound of the reference;
+//       js and relaxed each within the sum of its and simd's bounds against the float64
+//       reference (ULP, or the absolute clause); special results identical; sums within twice
+//       their relative bound of each other, and each within its bound of the reference;
 //   (b) the forward is monotone where the function is (a short hand list, checked against the
 //       registry), on sorted inputs and on runs of neighbouring floats;
 //   (c) identities: σ(−x) = 1 − σ(x) and swish(x) − swish(−x) = x within the bounds,
@@ -19,7 +19,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, test } from 'vitest';
 import * as S from '../src/index.js';
 import { activations, kernels as registryKernels, kernelNames, type Activation, type Kernel, type KernelName, type Param } from '../src/registry.js';
-import { BACKENDS, MIN_NORMAL, SPECIALS } from './helpers.js';
+import { BACKENDS, MIN_NORMAL, SPECIALS, WASM_BACKENDS } from './helpers.js';
 
 /** Every entry as the general Kernel type (the registry's literal types differ per entry). */
 const kernels: Record<string, Kernel> = registryKernels;
@@ -28,7 +28,6 @@ const RUNS = 500;
 fc.configureGlobal({ seed: 42, numRuns: RUNS });
 
 const MAX_F32 = 3.4028234663852886e38;
-const WASM_BACKENDS = ['simd', 'wasm'] as const;
 
 beforeAll(async () => {
   await S.init();
@@ -173,21 +172,23 @@ function inputsArb(k: KernelName): fc.Arbitrary<Inputs> {
 
 describe('(a) the backends agree', () => {
   test.each(kernelNames.filter((k) => kernels[k].shape !== 'sum'))(
-    '%s: simd and wasm bit-identical, js within both bounds, special results identical', (k) => {
+    '%s: simd and wasm bit-identical, js and relaxed within both bounds, special results identical', (k) => {
       const grad = kernels[k].shape === 'grad';
       fc.assert(fc.property(paramsArb(k), inputsArb(k), (p, { v, dy }) => {
-        const [simd, wasm, js] = onEach(BACKENDS, () => call(k, v, dy, undefined, p) as Float32Array);
+        const [simd, wasm, js, relaxed] = onEach(['simd', 'wasm', 'js', 'relaxed'], () => call(k, v, dy, undefined, p) as Float32Array);
         const j = firstBitDifference(simd, wasm, true);
         if (j >= 0) throw new Error(`${k}(${show(v[j])}${grad ? `, dy = ${show(dy[j])}` : ''}; p = ${p}): simd ${bitsOf(simd[j])}, wasm ${bitsOf(wasm[j])}`);
-        for (let i = 0; i < v.length; i++) {
-          const ref = reference(k, v[i], dy[i], p);
-          const at = `${k}(${show(v[i])}${grad ? `, dy = ${show(dy[i])}` : ''}; p = ${p}): simd ${show(simd[i])}, js ${show(js[i])}, reference ${ref}`;
-          if (!Number.isFinite(Math.fround(ref))) {
-            // NaN, ±∞ or beyond f32: the special results must be the same in every backend.
-            if (!sameNumber(simd[i], js[i])) throw new Error(`${at}: special results differ`);
-          } else {
-            const tol = allowed(k, 'simd', ref, dy[i]) + allowed(k, 'js', ref, dy[i]);
-            if (!(Math.abs(simd[i] - js[i]) <= tol)) throw new Error(`${at}: |simd − js| > ${tol}`);
+        for (const [name, other] of [['js', js], ['relaxed', relaxed]] as const) {
+          for (let i = 0; i < v.length; i++) {
+            const ref = reference(k, v[i], dy[i], p);
+            const at = `${k}(${show(v[i])}${grad ? `, dy = ${show(dy[i])}` : ''}; p = ${p}): simd ${show(simd[i])}, ${name} ${show(other[i])}, reference ${ref}`;
+            if (!Number.isFinite(Math.fround(ref))) {
+              // NaN, ±∞ or beyond f32: the special results must be the same in every backend.
+              if (!sameNumber(simd[i], other[i])) throw new Error(`${at}: special results differ`);
+            } else {
+              const tol = allowed(k, 'simd', ref, dy[i]) + allowed(k, name, ref, dy[i]);
+              if (!(Math.abs(simd[i] - other[i]) <= tol)) throw new Error(`${at}: |simd − ${name}| > ${tol}`);
+            }
           }
         }
       }));
@@ -196,7 +197,7 @@ describe('(a) the backends agree', () => {
   test.each(kernelNames.filter((k) => kernels[k].shape === 'sum'))('%s: sums agree within twice the relative bound', (k) => {
     const kr = kernels[k];
     fc.assert(fc.property(paramsArb(k), inputsArb(k), (p, { v, dy }) => {
-      const sums = onEach(BACKENDS, () => call(k, v, dy, undefined, p) as number);
+      const sums = onEach(['simd', 'wasm', 'js', 'relaxed'], () => call(k, v, dy, undefined, p) as number);
       // Σ|term| scales the bound. Each term is formed in f32, so one whose exact value is below
       // the normal range may be flushed (as any result may): up to 2·2^-126 each, per backend.
       let mag = 0;
@@ -206,7 +207,7 @@ describe('(a) the backends agree', () => {
         if (Number.isFinite(t)) mag += Math.abs(t);
         if (Math.abs(t) < MIN_NORMAL) flush += 2 * MIN_NORMAL;
       }
-      const at = `${k}(p = ${p}, n = ${v.length}): simd ${sums[0]}, wasm ${sums[1]}, js ${sums[2]}`;
+      const at = `${k}(p = ${p}, n = ${v.length}): simd ${sums[0]}, wasm ${sums[1]}, js ${sums[2]}, relaxed ${sums[3]}`;
       if (sums.some(Number.isNaN) || sums.some((s) => !Number.isFinite(s))) {
         if (!sums.every((s) => sameNumber(s, sums[2]))) throw new Error(`${at}: special sums differ`);
         return;

@@ -14,9 +14,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
 const builds = {
   simd: new WebAssembly.Module(readFileSync(join(root, 'build/swish-simd.wasm'))),
+  relaxed: new WebAssembly.Module(readFileSync(join(root, 'build/swish-relaxed.wasm'))),
   scalar: new WebAssembly.Module(readFileSync(join(root, 'build/swish-scalar.wasm'))),
 };
-const RUNTIME_EXPORTS = ['memory', 'heapBase', 'isSimdBuild'];
+const RUNTIME_EXPORTS = ['memory', 'heapBase', 'isSimdBuild', 'buildKind'];
 
 test('the registry is not empty, and kernelNames lists exactly its keys', () => {
   expect(kernelNames.length).toBeGreaterThan(0);
@@ -87,7 +88,7 @@ describe.each(kernelNames)('%s', (k) => {
 describe.each(fusedKernelNames)('fused %s', (k) => {
   const kr = fusedKernels[k];
 
-  test('is exported by both builds, has a JS fallback and a public function', () => {
+  test('is exported by every build, has a JS fallback and a public function', () => {
     for (const b of Object.keys(builds)) {
       expect(WebAssembly.Module.exports(builds[b as keyof typeof builds]).find((e) => e.name === k)?.kind, `${b} build`).toBe('function');
     }
@@ -106,7 +107,7 @@ describe.each(fusedKernelNames)('fused %s', (k) => {
   });
 });
 
-test.each(Object.keys(builds))('the %s build exports nothing but the registry kernels, memory, heapBase and isSimdBuild', (b) => {
+test.each(Object.keys(builds))('the %s build exports nothing but the registry kernels, memory, heapBase, isSimdBuild and buildKind', (b) => {
   const names = WebAssembly.Module.exports(builds[b as keyof typeof builds]).map((e) => e.name);
   for (const n of names) expect([...kernelNames, ...fusedKernelNames, ...RUNTIME_EXPORTS], `export ${n}`).toContain(n);
 });

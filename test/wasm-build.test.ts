@@ -1,7 +1,8 @@
-// The two WebAssembly builds, checked with an independent tool (wabt): the scalar build is
+// The three WebAssembly builds, checked with an independent tool (wabt): the scalar build is
 // plain WebAssembly 1.0 (no SIMD, and none of the other post-MVP features asconfig.json turns
-// off), the SIMD build really needs SIMD, neither imports anything, and both export every
-// kernel of the registry with the signature of its shape.
+// off), the SIMD build really needs SIMD and has no relaxed SIMD, the relaxed build uses no
+// relaxed-SIMD instruction but those assembly/fma.ts emits, none imports anything, and all
+// export every kernel of the registry with the signature of its shape.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,8 +17,11 @@ const read = (rel: string) => new Uint8Array(readFileSync(join(root, rel)));
 
 const BUILDS = {
   simd: 'build/swish-simd.wasm',
+  relaxed: 'build/swish-relaxed.wasm',
   scalar: 'build/swish-scalar.wasm',
 } as const;
+/** What buildKind() returns in each. */
+const KIND = { scalar: 0, simd: 1, relaxed: 2 } as const;
 
 /** Every post-MVP feature wabt knows, off: what a WebAssembly 1.0 engine accepts. */
 const MVP = {
@@ -57,6 +61,13 @@ function validate(bytes: Uint8Array, features: Record<string, boolean>): string 
 }
 
 const SIMD_TEXT = /\bv128\b|\b[if](8x16|16x8|32x4|64x2)\./;
+/** Any relaxed-SIMD instruction in wabt's text format (all are named `*.relaxed_*`). */
+const RELAXED_TEXT = /\b\w+\.relaxed_\w+/g;
+/** The ones assembly/fma.ts emits: madd, nmadd, laneselect (only with all-ones/all-zeros lanes). */
+const FMA_RELAXED = ['f32x4.relaxed_madd', 'f32x4.relaxed_nmadd', 'i32x4.relaxed_laneselect', 'f32x4.relaxed_laneselect'];
+/** Fixed-width SIMD plus the features every SIMD engine also has (bulk memory, sign extension,
+ * saturating conversions, mutable globals, multi-value, reference types). */
+const WIDELY_SHIPPED = { simd: true, bulk_memory: true, sign_extension: true, sat_float_to_int: true, mutable_globals: true, multi_value: true, reference_types: true };
 
 describe('scalar build', () => {
   const bytes = read(BUILDS.scalar);
@@ -97,13 +108,36 @@ describe('SIMD build', () => {
   });
 
   test('uses no relaxed SIMD (whose results may differ between engines) and no threads, exceptions, GC or memory64', () => {
-    // Fixed-width SIMD plus the features every SIMD engine also has (bulk memory, sign
-    // extension, saturating conversions, mutable globals, multi-value, reference types).
-    const widelyShipped = { simd: true, bulk_memory: true, sign_extension: true, sat_float_to_int: true, mutable_globals: true, multi_value: true, reference_types: true };
-    expect(() => validate(bytes, { ...MVP, ...widelyShipped })).not.toThrow();
+    expect(() => validate(bytes, { ...MVP, ...WIDELY_SHIPPED })).not.toThrow();
+    expect(validate(bytes, { simd: true, relaxed_simd: true }).match(RELAXED_TEXT)).toBeNull();
   });
 
   test('compiles in this engine', () => {
+    expect(WebAssembly.validate(bytes)).toBe(true);
+  });
+});
+
+describe('relaxed-SIMD build', () => {
+  const bytes = read(BUILDS.relaxed);
+  const text = () => validate(bytes, { simd: true, relaxed_simd: true });
+
+  test('reads and validates with SIMD and relaxed SIMD enabled, and uses SIMD instructions', () => {
+    expect(text()).toMatch(/v128/);
+    expect(text()).toMatch(/f32x4\./);
+  });
+
+  test("its only relaxed-SIMD instructions are assembly/fma.ts's (madd, nmadd, laneselect)", () => {
+    for (const op of new Set(text().match(RELAXED_TEXT) ?? [])) expect(FMA_RELAXED, `${op} in the relaxed build`).toContain(op);
+  });
+
+  test('needs nothing else: validates with the widely shipped features plus relaxed SIMD, and without relaxed SIMD exactly when it uses none', () => {
+    expect(() => validate(bytes, { ...MVP, ...WIDELY_SHIPPED, relaxed_simd: true })).not.toThrow();
+    const without = () => validate(bytes, { ...MVP, ...WIDELY_SHIPPED });
+    if (text().match(RELAXED_TEXT)) expect(without).toThrow();
+    else expect(without).not.toThrow();
+  });
+
+  test('compiles in this engine (the test workers have relaxed SIMD)', () => {
     expect(WebAssembly.validate(bytes)).toBe(true);
   });
 });
@@ -116,17 +150,18 @@ describe.each(Object.entries(BUILDS))('%s build (%s)', (name, path) => {
     expect(WebAssembly.Module.imports(mod)).toEqual([]);
   });
 
-  test('exports every registry kernel, memory, heapBase and isSimdBuild', () => {
+  test('exports every registry kernel, memory, heapBase, buildKind and isSimdBuild', () => {
     const exports = new Map(WebAssembly.Module.exports(mod).map((e) => [e.name, e.kind]));
     for (const k of kernelNames) expect(exports.get(k), `export ${k}`).toBe('function');
     expect(exports.get('memory')).toBe('memory');
     expect(exports.get('heapBase')).toBe('function');
     expect(exports.get('isSimdBuild')).toBe('function');
+    expect(exports.get('buildKind')).toBe('function');
   });
 
   test('each kernel export has the signature of its shape', () => {
     // (export "name" (func N)) and (func (;N;) (type T) (param ...) (result ...)) in the text.
-    const text = validate(bytes, { simd: true });
+    const text = validate(bytes, { simd: true, relaxed_simd: true });
     const funcIndex = new Map<string, string>();
     for (const m of text.matchAll(/\(export "([^"]+)" \(func (\d+)\)\)/g)) funcIndex.set(m[1], m[2]);
     const sig = new Map<string, string>();
@@ -145,12 +180,15 @@ describe.each(Object.entries(BUILDS))('%s build (%s)', (name, path) => {
     }
     expect(sig.get(funcIndex.get('heapBase')!)).toBe('(result i32)');
     expect(sig.get(funcIndex.get('isSimdBuild')!)).toBe('(result i32)');
+    expect(sig.get(funcIndex.get('buildKind')!)).toBe('(result i32)');
   });
 
-  test(`instantiates with no imports; isSimdBuild() is ${name === 'simd' ? 1 : 0}; heapBase() is 16-byte aligned and inside memory`, () => {
+  const kind = KIND[name as keyof typeof KIND];
+  test(`instantiates with no imports; buildKind() is ${kind}, isSimdBuild() ${kind ? 1 : 0}; heapBase() is 16-byte aligned and inside memory`, () => {
     const inst = new WebAssembly.Instance(mod, {});
     const ex = inst.exports as Record<string, any>;
-    expect(ex.isSimdBuild()).toBe(name === 'simd' ? 1 : 0);
+    expect(ex.buildKind()).toBe(kind);
+    expect(ex.isSimdBuild()).toBe(kind ? 1 : 0);
     const base = ex.heapBase();
     expect(base % 16).toBe(0);
     expect(base).toBeGreaterThan(0);
@@ -161,7 +199,7 @@ describe.each(Object.entries(BUILDS))('%s build (%s)', (name, path) => {
     const file = path.split('/').pop()!;
     expect(Buffer.from(read(`dist/${file}`)).equals(Buffer.from(bytes))).toBe(true);
     const gen = await import('../src/generated/wasm.js');
-    const b64 = name === 'simd' ? gen.simdWasmBase64 : gen.scalarWasmBase64;
+    const b64 = { simd: gen.simdWasmBase64, relaxed: gen.relaxedWasmBase64, scalar: gen.scalarWasmBase64 }[name as keyof typeof BUILDS];
     expect(Buffer.from(b64, 'base64').equals(Buffer.from(bytes))).toBe(true);
   });
 });

@@ -6,9 +6,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest
 import * as S from '../src/index.js';
 import { CHUNK } from '../src/backends/wasm.js';
 import { kernels, kernelNames, type KernelName } from '../src/registry.js';
-import { rng, sumReference, uniform, withinBound } from './helpers.js';
-
-const WASM_BACKENDS = ['simd', 'wasm'] as const;
+import { BACKENDS, WASM_BACKENDS, rng, sumReference, uniform, withinBound } from './helpers.js';
 
 type Arg = 'in' | 'dy' | 'out';
 /** The array arguments of kernel k, in call order. */
@@ -383,7 +381,7 @@ describe.each(WASM_BACKENDS)('%s backend', (backend) => {
   test('arrays allocated on this backend work (copied) on the other backends', () => {
     const x = uniform(CHUNK + 3, -20, 20, 8);
     const a = inMemory(x);
-    for (const other of ['simd', 'wasm', 'js'] as const) {
+    for (const other of BACKENDS) {
       S.setBackend(other);
       expectWithin('swish', other, x, undefined, S.swish(a.array));
       const out = new Float32Array(x.length);

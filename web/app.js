@@ -1,5 +1,6 @@
 // The demo page: every activation of the registry plotted with its derivative (computed by the
-// package itself, on the best backend), and a live benchmark of JS vs WASM vs WASM-SIMD.
+// package itself, on the best backend), and a live benchmark of JS vs WASM vs WASM-SIMD (vs
+// WASM relaxed SIMD where the browser has it).
 // Everything is local: the package's self-contained browser bundle embeds its WebAssembly.
 // Served by `npm run demo:web`. URL parameters: ?act=swish,relu (activations shown),
 // ?kernel=swishBackward, ?preset=quick|standard|thorough, ?autorun (start the benchmark at once).
@@ -9,8 +10,8 @@ import { barChart, lineChart } from './plot.js';
 
 const $ = (sel) => document.querySelector(sel);
 const PALETTE = ['#1d4ed8', '#d55e00', '#009e73', '#cc79a7', '#e69f00', '#56b4e9', '#882255', '#44aa99', '#999933', '#332288'];
-const BACKEND_NAMES = { simd: 'WASM-SIMD', wasm: 'WASM', js: 'JS' };
-const BACKEND_COLORS = { js: '#94a3b8', wasm: '#60a5fa', simd: '#1d4ed8' };
+const BACKEND_NAMES = { relaxed: 'WASM relaxed SIMD', simd: 'WASM-SIMD', wasm: 'WASM', js: 'JS' };
+const BACKEND_COLORS = { js: '#94a3b8', wasm: '#60a5fa', simd: '#1d4ed8', relaxed: '#1e1b4b' };
 const GREEK = { beta: 'β', alpha: 'α', gamma: 'γ', lambda: 'λ', a: 'a' };
 const DEFAULT_ON = ['swish', 'sigmoid', 'tanh', 'leakyRelu'];
 const params = new URLSearchParams(location.search);
@@ -147,14 +148,16 @@ function showEnvironment() {
   const rows = [
     ['WebAssembly', yes(hasWasm), 'wasm'],
     ['SIMD', yes(simd), 'simd'],
+    ['Relaxed SIMD', yes(S.relaxedSimdSupported()), 'relaxed'],
     ['Backend in use', `${BACKEND_NAMES[b]}<small>backend() = '${b}'</small>`, 'backend'],
-    ['Available', ['simd', 'wasm', 'js'].map((k) => `<span class="pill${available.includes(k) ? ' on' : ''}">${BACKEND_NAMES[k]}</span>`).join(''), 'available'],
+    ['Available', ['relaxed', 'simd', 'wasm', 'js'].map((k) => `<span class="pill${available.includes(k) ? ' on' : ''}">${BACKEND_NAMES[k]}</span>`).join(''), 'available'],
     ['CPU threads', String(navigator.hardwareConcurrency ?? 'unknown'), 'threads'],
     ['Timer', globalThis.crossOriginIsolated ? '5 µs<small>cross-origin isolated</small>' : '100 µs<small>not cross-origin isolated</small>', 'timer'],
     ['User agent', esc(navigator.userAgent), 'ua'],
   ];
   $('#env').innerHTML = rows.map(([k, v, id]) => `<dt>${k}</dt><dd data-env="${id}"${id === 'ua' ? ' class="ua"' : ''}>${v}</dd>`).join('');
-  if (b === 'simd') setStatus('good', 'Running on WebAssembly SIMD');
+  if (b === 'relaxed') setStatus('good', 'Running on WebAssembly SIMD (relaxed SIMD: fused multiply-add where the CPU has it)');
+  else if (b === 'simd') setStatus('good', 'Running on WebAssembly SIMD');
   else if (b === 'wasm') setStatus('warn', 'Scalar WebAssembly (no SIMD here)');
   else setStatus('bad', hasWasm ? 'Pure JS (WebAssembly unavailable)' : 'Pure JS (no WebAssembly here)');
 }
@@ -225,7 +228,7 @@ async function bench() {
 }
 
 function drawBench() {
-  const backends = ['js', 'wasm', 'simd'].filter((b) => S.availableBackends().includes(b));
+  const backends = ['js', 'wasm', 'simd', 'relaxed'].filter((b) => S.availableBackends().includes(b));
   const r = state.bench?.results ?? [];
   const sizes = state.running || !r.length ? PRESETS[$('#bench-preset').value].sizes : [...new Set(r.map((x) => x.size))];
   const get = (size, b) => r.find((x) => x.size === size && x.backend === b)?.ns;

@@ -1,4 +1,4 @@
-// The demo's benchmark: one kernel on each available backend (js, wasm, simd) at a few array
+// The demo's benchmark: one kernel on each available backend (js, wasm, simd, relaxed) at a few array
 // lengths, in the visitor's browser. Each backend warms up (letting the JIT settle), then the
 // backends take turns at repeated samples, each long enough for the timer's resolution (100 µs in
 // ordinary pages, 5 µs when cross-origin isolated); the median time per element is reported.
@@ -99,7 +99,7 @@ function calibrate(m, preset) {
  */
 export async function runBenchmark(S, { kernel, preset = 'standard', zeroCopy = false, onProgress, onResults }) {
   const p = PRESETS[preset] ?? PRESETS.standard;
-  const order = ['js', 'wasm', 'simd'].filter((b) => S.availableBackends().includes(b));
+  const order = ['js', 'wasm', 'simd', 'relaxed'].filter((b) => S.availableBackends().includes(b));
   const before = S.backend();
   const results = [];
   const total = p.sizes.length * (order.length + p.samples);

@@ -1,6 +1,7 @@
-// Which backends this runtime can run, and the one in use. `simd`, then `wasm`, then `js`.
+// Which backends this runtime can run, and the one in use: `relaxed` (relaxed SIMD), then `simd`,
+// then `wasm` (scalar), then `js`.
 import { instantiate, instantiateSync } from '@assemblyscript/loader';
-import { scalarWasmBase64, simdWasmBase64 } from '../generated/wasm.js';
+import { relaxedWasmBase64, scalarWasmBase64, simdWasmBase64 } from '../generated/wasm.js';
 import { jsBackend } from './js.js';
 import type { Backend, BackendImpl } from './types.js';
 import { WasmBackend, type KernelExports } from './wasm.js';
@@ -11,6 +12,20 @@ const SIMD_PROBE = new Uint8Array([
   1, 5, 1, 96, 0, 1, 123, // type: () -> v128
   3, 2, 1, 0, // one function of that type
   10, 8, 1, 6, 0, 65, 0, 253, 15, 11, // body: i32.const 0; i8x16.splat; end
+]);
+
+/**
+ * The smallest module using a relaxed-SIMD opcode (f32x4.relaxed_madd, 0xfd 0x105): validates iff
+ * relaxed SIMD is supported (on by default in Chrome/Edge >= 114 and Node >= 21; Node 20 only
+ * with --experimental-wasm-relaxed-simd; engines without it get the simd build).
+ */
+const RELAXED_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, // magic, version
+  1, 8, 1, 96, 3, 123, 123, 123, 1, 123, // type: (v128, v128, v128) -> v128
+  3, 2, 1, 0, // one function of that type
+  10, 13, 1, 11, 0, // code: one body of 11 bytes, no locals:
+  32, 0, 32, 1, 32, 2, // local.get 0; local.get 1; local.get 2
+  253, 133, 2, 11, // f32x4.relaxed_madd (prefix 0xfd, then 0x105 as LEB128: 0x85 0x02); end
 ]);
 
 export type WasmSource = WebAssembly.Module | BufferSource | Response;
@@ -34,6 +49,20 @@ export function simdSupported(): boolean {
   }
 }
 
+/** Whether this runtime supports relaxed SIMD (and so can run the `relaxed` build). */
+export function relaxedSimdSupported(): boolean {
+  try {
+    return simdSupported() && WebAssembly.validate(RELAXED_PROBE);
+  } catch {
+    return false;
+  }
+}
+
+/** The embedded builds this runtime can compile, best last (the order does not matter: best() picks). */
+function embeddedBuilds(): string[] {
+  return [scalarWasmBase64, ...(simdSupported() ? [simdWasmBase64] : []), ...(relaxedSimdSupported() ? [relaxedWasmBase64] : [])];
+}
+
 function decodeBase64(s: string): Uint8Array {
   if (typeof atob === 'function') {
     const bin = atob(s);
@@ -52,7 +81,7 @@ function register(result: { instance: WebAssembly.Instance }): BackendImpl {
 }
 
 function best(): BackendImpl {
-  return available.get('simd') ?? available.get('wasm') ?? jsBackend;
+  return available.get('relaxed') ?? available.get('simd') ?? available.get('wasm') ?? jsBackend;
 }
 
 function checkSource(source: unknown): void {
@@ -62,11 +91,12 @@ function checkSource(source: unknown): void {
 }
 
 /**
- * Compiles and instantiates what this runtime supports and selects the best backend.
- * With `source` (a precompiled `WebAssembly.Module`, the bytes of `swish-simd.wasm` or
- * `swish-scalar.wasm`, or a `Response` for one of them or a promise of it, as `fetch` returns),
- * only that module is used: for runtimes that forbid compiling bytes (Cloudflare Workers) or
- * that load the .wasm file themselves.
+ * Compiles and instantiates what this runtime supports and selects the best backend: 'relaxed'
+ * (relaxed SIMD), else 'simd', else 'wasm' (scalar), else 'js'.
+ * With `source` (a precompiled `WebAssembly.Module`, the bytes of `swish-relaxed.wasm`,
+ * `swish-simd.wasm` or `swish-scalar.wasm`, or a `Response` for one of them or a promise of it,
+ * as `fetch` returns), only that module is used: for runtimes that forbid compiling bytes
+ * (Cloudflare Workers) or that load the .wasm file themselves.
  */
 export async function init(source?: WasmSource | PromiseLike<WasmSource>): Promise<Backend> {
   if (!hasWebAssembly()) return (current = jsBackend).name;
@@ -77,8 +107,7 @@ export async function init(source?: WasmSource | PromiseLike<WasmSource>): Promi
     checkSource(source);
     return (current = register(await instantiate(source as WebAssembly.Module, {}))).name;
   }
-  const builds = [scalarWasmBase64, ...(simdSupported() ? [simdWasmBase64] : [])];
-  await Promise.all(builds.map(async (b) => {
+  await Promise.all(embeddedBuilds().map(async (b) => {
     try {
       register(await instantiate(decodeBase64(b), {}));
     } catch {
@@ -101,7 +130,7 @@ export function initSync(source?: WasmSource): Backend {
     }
     return (current = register(instantiateSync(source as WebAssembly.Module, {}))).name;
   }
-  for (const b of [scalarWasmBase64, ...(simdSupported() ? [simdWasmBase64] : [])]) {
+  for (const b of embeddedBuilds()) {
     try {
       register(instantiateSync(decodeBase64(b), {}));
     } catch {
@@ -116,19 +145,27 @@ export function backend(): Backend {
   return current.name;
 }
 
-/** The backends that can be selected now (after `init`, usually all three). */
+const BACKENDS = ['relaxed', 'simd', 'wasm', 'js'] as const;
+
+/** The backends that can be selected now, best first (after `init`, all four where relaxed SIMD is supported). */
 export function availableBackends(): Backend[] {
-  return (['simd', 'wasm', 'js'] as const).filter((b) => available.has(b));
+  return BACKENDS.filter((b) => available.has(b));
+}
+
+/** Why `name` (not yet registered) is not available. */
+function unavailable(name: Backend): string {
+  if (!hasWebAssembly()) return 'this runtime has no WebAssembly';
+  if ((name === 'simd' || name === 'relaxed') && !simdSupported()) return 'this runtime has no WebAssembly SIMD';
+  if (name === 'relaxed' && !relaxedSimdSupported()) return 'relaxed SIMD is not supported by this runtime';
+  return 'call init() first';
 }
 
 /** Forces a backend; throws if it is unknown or not available in this runtime. */
 export function setBackend(name: Backend): void {
-  if (name !== 'simd' && name !== 'wasm' && name !== 'js') {
-    throw new TypeError(`unknown backend ${JSON.stringify(name)}: expected 'simd', 'wasm' or 'js'`);
+  if (!(BACKENDS as readonly unknown[]).includes(name)) {
+    throw new TypeError(`unknown backend ${JSON.stringify(name)}: expected 'relaxed', 'simd', 'wasm' or 'js'`);
   }
   const b = available.get(name);
-  if (!b) {
-    throw new Error(`backend '${name}' is not available: ${hasWebAssembly() ? (name === 'simd' && !simdSupported() ? 'this runtime has no WebAssembly SIMD' : 'call init() first') : 'this runtime has no WebAssembly'}`);
-  }
+  if (!b) throw new Error(`backend '${name}' is not available: ${unavailable(name)}`);
   current = b;
 }

@@ -1,6 +1,11 @@
 import type { AnyKernelName, KernelName } from '../registry.js';
 
-export type Backend = 'simd' | 'wasm' | 'js';
+/**
+ * An implementation of the kernels: 'relaxed' (the WebAssembly build with relaxed SIMD: fused
+ * multiply-add where the CPU has it), 'simd' (WebAssembly SIMD), 'wasm' (scalar WebAssembly) or
+ * 'js' (the pure-JS fallback). `init` selects the first of these the runtime supports.
+ */
+export type Backend = 'relaxed' | 'simd' | 'wasm' | 'js';
 
 /**
  * A Float32Array living in WebAssembly memory: passing `.array` to any kernel runs with no copy.

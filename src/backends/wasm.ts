@@ -1,5 +1,5 @@
-// The WebAssembly driver, shared by the `simd` and `wasm` (scalar) builds: both export the same
-// kernels with the same signatures (assembly/index.ts).
+// The WebAssembly driver, shared by the `relaxed`, `simd` and `wasm` (scalar) builds: all export
+// the same kernels with the same signatures (assembly/index.ts).
 //
 // Arrays that live in this module's memory (from `allocate`) are passed by pointer: no copy.
 // Any other array is streamed through a fixed scratch region CHUNK elements at a time, so
@@ -23,6 +23,8 @@ export interface KernelExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
   isSimdBuild(): number;
+  /** 0 scalar, 1 simd, 2 relaxed (assembly/index.ts). */
+  buildKind(): number;
   [kernel: string]: unknown;
 }
 
@@ -45,7 +47,7 @@ export class WasmBackend implements BackendImpl {
 
   // (Not named `exports`: in the CommonJS build that name is the module's own exports object.)
   constructor(ex: KernelExports) {
-    this.name = ex.isSimdBuild() ? 'simd' : 'wasm';
+    this.name = (['wasm', 'simd', 'relaxed'] as const)[ex.buildKind()] ?? 'wasm';
     this.memory = ex.memory;
     const fns: Record<string, MapFn | GradFn | SumFn | GateGradFn | BiasFn | BiasGradFn> = {};
     for (const k of Object.keys(allKernels)) {

@@ -1,5 +1,5 @@
 // The conformance suite's browser subset (test/browser/suite.js), generated from the registry:
-// every kernel × every backend (simd, wasm, js), tail lengths 0..33 and around 1024, parameter
+// every kernel × every backend (relaxed, simd, wasm, js), tail lengths 0..33 and around 1024, parameter
 // sets, special values and each kernel's exact table, in headless Chromium, on the page's main
 // thread and in a module Worker. The bundle under test (dist/browser/swish-wasm.js) is loaded
 // unbundled, as a <script type="module"> would, and the expected values are the registry's
@@ -9,7 +9,7 @@ import { fusedKernels, kernels } from '../../src/registry.js';
 import { SPECIALS } from '../helpers.js';
 import { describeBrowser, openHarness, startSession, type Session, type SuiteResult, type TrackedPage } from './browser.js';
 
-const BACKENDS = ['simd', 'wasm', 'js'] as const;
+const BACKENDS = ['relaxed', 'simd', 'wasm', 'js'] as const;
 const ALL_KERNELS = [...Object.keys(kernels), ...Object.keys(fusedKernels)].sort();
 
 /** Fails with every failure's details, after checking every kernel of the registry ran. */
@@ -32,9 +32,9 @@ describeBrowser('conformance in Chromium', () => {
     await s?.close();
   });
 
-  test('main thread: init() selects simd, and every backend is available', async () => {
+  test('main thread: init() selects relaxed (Chromium >= 114 has relaxed SIMD), and every backend is available', async () => {
     const d = await t.page.evaluate(() => (window as any).harness.describe());
-    expect(d).toEqual({ selected: 'simd', backend: 'simd', available: ['simd', 'wasm', 'js'], simd: true, hasWebAssembly: true });
+    expect(d).toEqual({ selected: 'relaxed', backend: 'relaxed', available: [...BACKENDS], simd: true, relaxed: true, hasWebAssembly: true });
   });
 
   test.each(BACKENDS)('main thread: every kernel on the %s backend against the float64 references', async (backend) => {
@@ -45,10 +45,10 @@ describeBrowser('conformance in Chromium', () => {
     expectClean(r, backend);
   });
 
-  test('module Worker: init() selects simd, and every kernel passes on every backend', async () => {
+  test('module Worker: init() selects relaxed, and every kernel passes on every backend', async () => {
     const rep = await t.page.evaluate(([backends, specials]) => (window as any).harness.inWorker({ backends, specials }), [[...BACKENDS], SPECIALS] as const);
     expect(rep.ok, rep.error).toBe(true);
-    expect([rep.selected, rep.backend, rep.available, rep.simd]).toEqual(['simd', 'simd', ['simd', 'wasm', 'js'], true]);
+    expect([rep.selected, rep.backend, rep.available, rep.simd, rep.relaxed]).toEqual(['relaxed', 'relaxed', [...BACKENDS], true, true]);
     expect(rep.results.map((r: SuiteResult) => r.backend)).toEqual([...BACKENDS]);
     for (const r of rep.results as SuiteResult[]) expectClean(r, r.backend);
   });

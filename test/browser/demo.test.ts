@@ -91,7 +91,8 @@ describeBrowser('the demo page (web/)', () => {
     const env = await page.$$eval('#env dd', (dds) => Object.fromEntries(dds.map((d) => [(d as HTMLElement).dataset.env, d.textContent])));
     expect(env.wasm).toBe('Yes');
     expect(env.simd).toBe('Yes');
-    expect(env.backend).toContain("'simd'");
+    expect(env.relaxed).toBe('Yes');
+    expect(env.backend).toContain("'relaxed'");
     expect(env.ua).toBe(await page.evaluate(() => navigator.userAgent));
     expect(Number(env.threads)).toBeGreaterThan(0);
     expect(await page.textContent('#status')).toContain('SIMD');
@@ -101,14 +102,14 @@ describeBrowser('the demo page (web/)', () => {
     const rows = await runBench(t, UPDATE_SCREENSHOT ? 'standard' : 'quick');
     expect(rows.map((r) => r.size)).toEqual([1024, 16384, 262144]);
     for (const r of rows) {
-      expect(Object.keys(r.ns)).toEqual(['js', 'wasm', 'simd']);
+      expect(Object.keys(r.ns)).toEqual(['js', 'wasm', 'simd', 'relaxed']);
       for (const [b, v] of Object.entries(r.ns) as [string, number][]) expect(Number.isFinite(v) && v > 0, `${b} at ${r.size}: ${v} ns`).toBe(true);
-      expect(r.speedups.length).toBe(2);
+      expect(r.speedups.length).toBe(3);
       for (const v of r.speedups) expect(Number.isFinite(v) && v > 0).toBe(true);
     }
     const b = await bars(t);
-    expect(b.length).toBe(9);
-    expect(new Set(b.map((x) => x.backend))).toEqual(new Set(['js', 'wasm', 'simd']));
+    expect(b.length).toBe(12);
+    expect(new Set(b.map((x) => x.backend))).toEqual(new Set(['js', 'wasm', 'simd', 'relaxed']));
     for (const x of b) expect(x.value > 0 && x.h > 0).toBe(true);
     expect(await page.isVisible('#bench-summary')).toBe(true);
     await t.context.setOffline(false);

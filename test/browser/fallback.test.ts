@@ -1,5 +1,6 @@
 // The fallbacks in Chromium: where WebAssembly is missing (hidden before the page's scripts run),
-// where the SIMD probe fails (WebAssembly.validate refusing SIMD modules), and where a Content
+// where the SIMD probe fails (WebAssembly.validate refusing SIMD modules), where only the
+// relaxed-SIMD probe fails (refusing relaxed-SIMD opcodes: SIMD without relaxed SIMD), and where a Content
 // Security Policy forbids compiling WebAssembly, init() falls back and backend() says which
 // backend runs; the conformance subset then passes on it. Also: the other init sources (a fetched
 // Response, a precompiled Module, bytes), initSync on the main thread and in a Worker, and the
@@ -43,7 +44,7 @@ describeBrowser('fallbacks in Chromium', () => {
       }
       return { d, sync: h.S.initSync(), setErr, suite: h.runSuite('js') };
     });
-    expect(r.d).toEqual({ selected: 'js', backend: 'js', available: ['js'], simd: false, hasWebAssembly: false });
+    expect(r.d).toEqual({ selected: 'js', backend: 'js', available: ['js'], simd: false, relaxed: false, hasWebAssembly: false });
     expect(r.sync).toBe('js');
     expect(r.setErr).toMatch(/not available.*no WebAssembly/);
     clean(r.suite);
@@ -53,7 +54,7 @@ describeBrowser('fallbacks in Chromium', () => {
     const { page } = await open();
     const rep = await page.evaluate(() => (window as any).harness.inWorker({ hide: 'webassembly', backends: ['js'] }));
     expect(rep.ok, rep.error).toBe(true);
-    expect([rep.selected, rep.backend, rep.available, rep.simd, rep.hasWebAssembly]).toEqual(['js', 'js', ['js'], false, false]);
+    expect([rep.selected, rep.backend, rep.available, rep.simd, rep.relaxed, rep.hasWebAssembly]).toEqual(['js', 'js', ['js'], false, false, false]);
     clean(rep.results[0]);
   });
 
@@ -71,17 +72,44 @@ describeBrowser('fallbacks in Chromium', () => {
       const after = h.S.backend();
       return { d, setErr, after, suites: [h.runSuite('wasm'), h.runSuite('js')] };
     });
-    expect(r.d).toEqual({ selected: 'wasm', backend: 'wasm', available: ['wasm', 'js'], simd: false, hasWebAssembly: true });
+    expect(r.d).toEqual({ selected: 'wasm', backend: 'wasm', available: ['wasm', 'js'], simd: false, relaxed: false, hasWebAssembly: true });
     expect(r.setErr).toMatch(/'simd' is not available.*no WebAssembly SIMD/);
     expect(r.after).toBe('wasm');
     r.suites.forEach(clean);
+  });
+
+  test('relaxed-SIMD probe failing: init() resolves to simd, setBackend(\'relaxed\') says why, and simd passes the suite', async () => {
+    const { page } = await open(['test/browser/hide-relaxed.js']);
+    const r = await page.evaluate(async () => {
+      const h = (window as any).harness;
+      const d = await h.describe();
+      let setErr = '';
+      try {
+        h.S.setBackend('relaxed');
+      } catch (e) {
+        setErr = String(e);
+      }
+      return { d, sync: h.S.initSync(), setErr, after: h.S.backend(), suite: h.runSuite('simd') };
+    });
+    expect(r.d).toEqual({ selected: 'simd', backend: 'simd', available: ['simd', 'wasm', 'js'], simd: true, relaxed: false, hasWebAssembly: true });
+    expect(r.setErr).toBe("Error: backend 'relaxed' is not available: relaxed SIMD is not supported by this runtime");
+    expect(r.after).toBe('simd');
+    clean(r.suite);
+  });
+
+  test('relaxed-SIMD probe failing, in a module Worker: simd', async () => {
+    const { page } = await open();
+    const rep = await page.evaluate(() => (window as any).harness.inWorker({ hide: 'relaxed', backends: ['simd'] }));
+    expect(rep.ok, rep.error).toBe(true);
+    expect([rep.selected, rep.backend, rep.available, rep.simd, rep.relaxed]).toEqual(['simd', 'simd', ['simd', 'wasm', 'js'], true, false]);
+    rep.results.forEach(clean);
   });
 
   test('SIMD probe failing, in a module Worker: wasm', async () => {
     const { page } = await open();
     const rep = await page.evaluate(() => (window as any).harness.inWorker({ hide: 'simd', backends: ['wasm', 'js'] }));
     expect(rep.ok, rep.error).toBe(true);
-    expect([rep.selected, rep.backend, rep.available, rep.simd]).toEqual(['wasm', 'wasm', ['wasm', 'js'], false]);
+    expect([rep.selected, rep.backend, rep.available, rep.simd, rep.relaxed]).toEqual(['wasm', 'wasm', ['wasm', 'js'], false, false]);
     rep.results.forEach(clean);
   });
 
@@ -121,20 +149,23 @@ describeBrowser('fallbacks in Chromium', () => {
       out.moduleBackend = S.backend();
       out.moduleSuite = h.runSuite('wasm');
       out.bytes = await S.init(new Uint8Array(await (await fetch('/dist/swish-simd.wasm')).arrayBuffer()));
+      out.relaxed = await S.init(fetch('/dist/swish-relaxed.wasm'));
+      out.relaxedSuite = h.runSuite('relaxed');
       return out;
     }).catch((e) => ({ error: String(e) }));
     expect(r).not.toHaveProperty('error');
-    expect([r.fetched, r.response, r.module, r.moduleBackend, r.bytes]).toEqual(['wasm', 'simd', 'wasm', 'wasm', 'simd']);
+    expect([r.fetched, r.response, r.module, r.moduleBackend, r.bytes, r.relaxed]).toEqual(['wasm', 'simd', 'wasm', 'wasm', 'simd', 'relaxed']);
     clean(r.fetchedSuite as SuiteResult);
     clean(r.responseSuite as SuiteResult);
     clean(r.moduleSuite as SuiteResult);
+    clean(r.relaxedSuite as SuiteResult);
   });
 
-  test('initSync(): simd in a Worker; on the main thread, the best build Chromium compiles synchronously there', async () => {
+  test('initSync(): relaxed in a Worker; on the main thread, the best build Chromium compiles synchronously there', async () => {
     const { page } = await open();
-    const rep = await page.evaluate(() => (window as any).harness.inWorker({ how: 'initSync', backends: ['simd'] }));
+    const rep = await page.evaluate(() => (window as any).harness.inWorker({ how: 'initSync', backends: ['relaxed'] }));
     expect(rep.ok, rep.error).toBe(true);
-    expect(rep.selected).toBe('simd');
+    expect(rep.selected).toBe('relaxed');
     rep.results.forEach(clean);
     // Browsers may refuse new WebAssembly.Module(bytes) of large modules on the main thread
     // (Chrome did above 4 KB): initSync then takes the next build, or js. Expected: the best
@@ -150,12 +181,13 @@ describeBrowser('fallbacks in Chromium', () => {
           return false;
         }
       };
+      const relaxed = await compiles('/dist/swish-relaxed.wasm');
       const simd = await compiles('/dist/swish-simd.wasm');
       const scalar = await compiles('/dist/swish-scalar.wasm');
       const d = h.S.initSync();
-      return { d, simd, scalar, suite: h.runSuite(d) };
+      return { d, relaxed, simd, scalar, suite: h.runSuite(d) };
     });
-    expect(main.d).toBe(main.simd ? 'simd' : main.scalar ? 'wasm' : 'js');
+    expect(main.d).toBe(main.relaxed ? 'relaxed' : main.simd ? 'simd' : main.scalar ? 'wasm' : 'js');
     clean(main.suite);
   });
 
@@ -166,9 +198,9 @@ describeBrowser('fallbacks in Chromium', () => {
     await t.page.waitForSelector('body[data-ready]', { state: 'attached' });
     const r = await t.page.evaluate(() => (window as any).result);
     expect(r.error).toBeUndefined();
-    expect(r.backend).toBe('simd');
+    expect(r.backend).toBe('relaxed');
     [-3, 0, 1, 3].forEach((x, i) => {
-      expect(withinBound('swish', 'simd', r.swish[i], kernels.swish.reference(x, [1])), `swish(${x}) = ${r.swish[i]}`).toBe(true);
+      expect(withinBound('swish', 'relaxed', r.swish[i], kernels.swish.reference(x, [1])), `swish(${x}) = ${r.swish[i]}`).toBe(true);
     });
   });
 

@@ -26,6 +26,7 @@ async function describe(how = 'init') {
     backend: S.backend(),
     available: S.availableBackends(),
     simd: S.simdSupported(),
+    relaxed: S.relaxedSimdSupported(),
     hasWebAssembly: typeof WebAssembly === 'object',
   };
 }

@@ -9,7 +9,7 @@
 // (`specials`: the special inputs, passed in by the test runner from test/helpers.ts.)
 // Each failure is one string: the kernel, the case, what came out and what was expected.
 
-export const BACKENDS = ['simd', 'wasm', 'js'];
+export const BACKENDS = ['relaxed', 'simd', 'wasm', 'js'];
 export const LENGTHS = [...Array.from({ length: 34 }, (_, i) => i), 1023, 1024, 1025, 1029];
 
 /** A copy of test/helpers.ts's SPECIALS, used when the runner passes none. */

@@ -1,11 +1,12 @@
 // The worker side of the browser tests (a module Worker started by harness.js). One job per
-// worker: { hide?: 'webassembly' | 'simd', how?: 'init' | 'initSync', backends?: [...], specials? }. It hides
+// worker: { hide?: 'webassembly' | 'simd' | 'relaxed', how?: 'init' | 'initSync', backends?: [...], specials? }. It hides
 // the feature first, then loads the bundle, initializes it and runs the conformance subset on
-// each requested backend, and posts back { ok, selected, backend, available, simd, results }.
+// each requested backend, and posts back { ok, selected, backend, available, simd, relaxed, results }.
 self.onmessage = async ({ data: job }) => {
   try {
     if (job.hide === 'webassembly') await import('./hide-webassembly.js');
     if (job.hide === 'simd') await import('./hide-simd.js');
+    if (job.hide === 'relaxed') await import('./hide-relaxed.js');
     const S = await import('../../dist/browser/swish-wasm.js');
     const { runSuite } = await import('./suite.js');
     const selected = job.how === 'initSync' ? S.initSync() : await S.init();
@@ -15,6 +16,7 @@ self.onmessage = async ({ data: job }) => {
       backend: S.backend(),
       available: S.availableBackends(),
       simd: S.simdSupported(),
+      relaxed: S.relaxedSimdSupported(),
       hasWebAssembly: typeof WebAssembly === 'object',
       results: [],
     };
