@@ -37,3 +37,25 @@
   if (ASC_FEATURE_RELAXED_SIMD) return i32x4.relaxed_laneselect(a, b, mask);
   return v128.bitselect(a, b, mask);
 }
+
+// The same steps as op classes, so that shared element math (math/expneg.ts) is written once and
+// each kernel chooses: `Unfused` rounds every product in every build (the relaxed build then
+// gives the simd build's bits, and the simd sweep covers it); `MaybeFused` is madd/nmadd above.
+// Only sigmoid's and swish's forward kernels use MaybeFused, so only they differ in the relaxed
+// build (and only they need its own sweep).
+
+/** a·b + c and −a·b + c rounded twice, in every build. */
+@final export class Unfused {
+  // @ts-ignore: decorator
+  @inline madd(a: v128, b: v128, c: v128): v128 { return f32x4.add(f32x4.mul(a, b), c); }
+  // @ts-ignore: decorator
+  @inline nmadd(a: v128, b: v128, c: v128): v128 { return f32x4.sub(c, f32x4.mul(a, b)); }
+}
+
+/** a·b + c and −a·b + c as madd/nmadd: fused where the relaxed build runs on an FMA machine. */
+@final export class MaybeFused {
+  // @ts-ignore: decorator
+  @inline madd(a: v128, b: v128, c: v128): v128 { return madd(a, b, c); }
+  // @ts-ignore: decorator
+  @inline nmadd(a: v128, b: v128, c: v128): v128 { return nmadd(a, b, c); }
+}

@@ -1,5 +1,6 @@
 import { expNegIndexAt, expNegIndexAtV, expNegScale, expNegScaleV, expNegReducedAt, expNegReducedAtV, MAGIC60, MAGIC60_V, Z_MAX, Z_MAX_V } from "../math/expneg";
 import { ONE_V, FLT_MAX, FLT_MAX_V, NEG_FLT_MAX_V, SIGN_V } from "../math/vconst";
+import { MaybeFused, Unfused } from "../fma";
 import { sigmoidNegAbs, sigmoidNegAbsV, clampAbs, clampAbsV, ABS_V } from "../math/logistic";
 
 // swish(x) = x·σ(t), t = fl(β·x), in the direct form that rounds once per step:
@@ -68,15 +69,16 @@ const CORR_T_MAX_V: usize = memory.data<f32>([CORR_T_MAX, CORR_T_MAX, CORR_T_MAX
     const z = clampAbsV(t);
     const live = f32x4.lt(z, v128.load(Z_MAX_V));
     const magic = v128.load(MAGIC60_V);
-    const k = expNegIndexAtV(z, magic);
+    const k = expNegIndexAtV<MaybeFused>(z, magic);
     const s = v128.and(expNegScaleV(k), live);
-    const p = v128.and(expNegReducedAtV(z, k, magic), live);
-    const E = f32x4.add(f32x4.mul(s, p), s);
+    const p = v128.and(expNegReducedAtV<MaybeFused>(z, k, magic), live);
+    const m = changetype<MaybeFused>(0); // multiply-adds the relaxed build may fuse
+    const E = m.madd(s, p, s);
     const two60 = v128.load(TWO60_V);
     const twoM60 = v128.load(TWO_M60_V);
     const D = f32x4.add(E, two60);
     const xs = f32x4.mul(f32x4.pmax(f32x4.pmin(x, v128.load(X_MAX_V)), v128.load(NEG_X_MAX_V)), s);
-    const numS = f32x4.add(f32x4.mul(xs, p), xs);
+    const numS = m.madd(xs, p, xs);
     const tiny = f32x4.lt(v128.and(numS, v128.load(ABS_V)), v128.load(FLUSH_NUM_V));
     const numNeg = f32x4.mul(numS, v128.andnot(twoM60, tiny));
     const q = f32x4.div(v128.bitselect(numNeg, x, f32x4.lt(t, f32x4.splat(0))), f32x4.mul(D, twoM60));
@@ -156,9 +158,9 @@ const TWO_M4_V: usize = memory.data<f32>([TWO_M4, TWO_M4, TWO_M4, TWO_M4], 16);
     const z = clampAbsV(f32x4.mul(beta, x));
     const live = f32x4.lt(z, v128.load(Z_MAX_V));
     const magic = v128.load(MAGIC60_V);
-    const k = expNegIndexAtV(z, magic);
+    const k = expNegIndexAtV<Unfused>(z, magic);
     const s = v128.and(expNegScaleV(k), live);
-    const E = f32x4.add(f32x4.mul(s, expNegReducedAtV(z, k, magic)), s);
+    const E = f32x4.add(f32x4.mul(s, expNegReducedAtV<Unfused>(z, k, magic)), s);
     const two60 = v128.load(TWO60_V);
     const D = f32x4.add(E, two60);
     const F = f32x4.div(E, f32x4.mul(D, v128.load(TWO_M64_V)));

@@ -16,8 +16,11 @@
 //       |r| <= ln2/2 (scripts/fit-exp.py), 0.084·2^-24 with the coefficients rounded to f32, so
 //       the polynomial is far below the rounding errors of its evaluation;
 //   E = s·(e^r - 1) + s.
-// Every step is a plain f32 operation (no FMA), so the scalar and the SIMD forms return
-// bit-identical results.
+// Every step is a plain f32 operation in the scalar and simd builds, which therefore return
+// bit-identical results. The ...MV<M> forms take their a·b + c steps from M (fma.ts): with
+// MaybeFused the relaxed build lets the engine fuse them, so that k's rounding, the second
+// reduction step, the polynomial and E round once instead of twice (n·ln2_hi stays a separate
+// exact product); the plain ...V forms are Unfused in every build.
 //
 // Vector constants are read from memory (`splatted`, four copies in a data segment) rather than
 // written as v128.const: V8 rebuilds an inline v128.const on every loop iteration, and Binaryen
@@ -26,6 +29,8 @@
 
 // Each vector constant is `const NAME_V: usize = memory.data<f32>([c, c, c, c], 16)`, read with
 // v128.load(NAME_V).
+
+import { Unfused } from "../fma";
 
 // @ts-ignore: decorator
 @inline export const Z_MAX: f32 = 109.0; // n+32 >= -125 keeps s normal; e^-109 < 2^-150 rounds to 0
@@ -73,12 +78,16 @@ export const EXP_UNSCALE_V: usize = memory.data<f32>([EXP_UNSCALE, EXP_UNSCALE, 
 }
 
 // @ts-ignore: decorator
-@inline export function expm1ReducedV(r: v128): v128 {
-  let u = f32x4.add(f32x4.mul(v128.load(A5_V), r), v128.load(A4_V));
-  u = f32x4.add(f32x4.mul(u, r), v128.load(A3_V));
-  u = f32x4.add(f32x4.mul(u, r), v128.load(A2_V));
-  u = f32x4.add(f32x4.mul(u, r), v128.load(A1_V));
-  return f32x4.add(f32x4.mul(f32x4.mul(r, r), u), r);
+@inline export function expm1ReducedV(r: v128): v128 { return expm1ReducedMV<Unfused>(r); }
+/** expm1ReducedV with its multiply-adds from M (fma.ts: Unfused or MaybeFused). */
+// @ts-ignore: decorator
+@inline export function expm1ReducedMV<M>(r: v128): v128 {
+  const m = changetype<M>(0);
+  let u = m.madd(v128.load(A5_V), r, v128.load(A4_V));
+  u = m.madd(u, r, v128.load(A3_V));
+  u = m.madd(u, r, v128.load(A2_V));
+  u = m.madd(u, r, v128.load(A1_V));
+  return m.madd(f32x4.mul(r, r), u, r);
 }
 
 // expNegScaled in its two factors, for callers that multiply E by x before rounding it
@@ -121,25 +130,30 @@ export const MAGIC60_V: usize = memory.data<f32>([MAGIC60, MAGIC60, MAGIC60, MAG
 }
 
 // @ts-ignore: decorator
-@inline export function expNegIndexV(z: v128): v128 { return f32x4.sub(v128.load(MAGIC_V), f32x4.mul(z, v128.load(LOG2E_V))); }
+@inline export function expNegIndexV(z: v128): v128 { return expNegIndexAtV<Unfused>(z, v128.load(MAGIC_V)); }
 // @ts-ignore: decorator
 @inline export function expNegScaleV(k: v128): v128 { return i32x4.shl(k, 23); }
 // @ts-ignore: decorator
-@inline export function expNegReducedV(z: v128, k: v128): v128 { return expNegReducedAtV(z, k, v128.load(MAGIC_V)); }
+@inline export function expNegReducedV(z: v128, k: v128): v128 { return expNegReducedAtV<Unfused>(z, k, v128.load(MAGIC_V)); }
 // @ts-ignore: decorator
-@inline export function expNegIndexAtV(z: v128, magic: v128): v128 { return f32x4.sub(magic, f32x4.mul(z, v128.load(LOG2E_V))); }
+@inline export function expNegIndexAtV<M>(z: v128, magic: v128): v128 { return changetype<M>(0).nmadd(z, v128.load(LOG2E_V), magic); }
 // @ts-ignore: decorator
-@inline export function expNegReducedAtV(z: v128, k: v128, magic: v128): v128 {
+@inline export function expNegReducedAtV<M>(z: v128, k: v128, magic: v128): v128 {
   const n = f32x4.sub(k, magic);
+  // n·ln2_hi is exact, so its mul-then-sub is the fused result too; the second step may fuse.
   let r = f32x4.sub(f32x4.mul(n, v128.load(NEG_LN2_HI_V)), z);
-  r = f32x4.sub(r, f32x4.mul(n, v128.load(LN2_LO_V)));
-  return expm1ReducedV(r);
+  r = changetype<M>(0).nmadd(n, v128.load(LN2_LO_V), r);
+  return expm1ReducedMV<M>(r);
 }
 
 /** Four lanes of expNegScaled, bit-identical to the scalar form. */
 // @ts-ignore: decorator
-@inline export function expNegScaledV(z: v128): v128 {
-  const k = expNegIndexV(z);
+@inline export function expNegScaledV(z: v128): v128 { return expNegScaledMV<Unfused>(z); }
+/** expNegScaledV with its multiply-adds from M (Unfused: bit-identical to the scalar form). */
+// @ts-ignore: decorator
+@inline export function expNegScaledMV<M>(z: v128): v128 {
+  const magic = v128.load(MAGIC_V);
+  const k = expNegIndexAtV<M>(z, magic);
   const s = expNegScaleV(k);
-  return f32x4.add(f32x4.mul(s, expNegReducedV(z, k)), s);
+  return changetype<M>(0).madd(s, expNegReducedAtV<M>(z, k, magic), s);
 }

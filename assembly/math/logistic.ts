@@ -26,8 +26,9 @@
 // operand unless the second is larger). Measured over every f32 sampled with stride 13: 1.91 ULP
 // for x < 0 and 1.37 for x >= 0 (1/D·(1 + c/D) with 1/d ≈ 1 over-corrects by d at most, within
 // the bound), against 1.91 and 1.19 for 1 − σ(−x).
-import { expNegScaled, expNegScaledV, Z_MAX, Z_MAX_V } from "./expneg";
+import { expNegScaled, expNegScaledMV, Z_MAX, Z_MAX_V } from "./expneg";
 import { ONE_V } from "./vconst";
+import { MaybeFused, Unfused } from "../fma";
 
 // @ts-ignore: decorator
 @inline export const Z_LAST: f32 = reinterpret<f32>(0x42AEAC4F); // 87.3365402: the last f32 z with σ(−z) >= 2^-126
@@ -52,9 +53,9 @@ export const ABS_V: usize = memory.data<u32>([ABS_MASK, ABS_MASK, ABS_MASK, ABS_
   return z > Z_LAST ? 0 : E;
 }
 // @ts-ignore: decorator
-@inline function logisticEV(z: v128): v128 {
+@inline function logisticEV<M>(z: v128): v128 {
   const zl = v128.load(Z_LAST_V);
-  return v128.andnot(expNegScaledV(f32x4.pmin(z, zl)), f32x4.gt(z, zl));
+  return v128.andnot(expNegScaledMV<M>(f32x4.pmin(z, zl)), f32x4.gt(z, zl));
 }
 
 /** c/D ≈ (c·2^-32)·(2^32/D): c = (D − 2^32) − E, times 2^-32, or 0 where z >= CORR_Z_MAX. */
@@ -81,7 +82,7 @@ export const ABS_V: usize = memory.data<u32>([ABS_MASK, ABS_MASK, ABS_MASK, ABS_
 /** Four lanes of sigmoidNegAbs, bit-identical to the scalar form. */
 // @ts-ignore: decorator
 @inline export function sigmoidNegAbsV(z: v128): v128 {
-  const E = logisticEV(z);
+  const E = logisticEV<Unfused>(z);
   const D = f32x4.add(E, v128.load(TWO32_V));
   const f = f32x4.div(E, D);
   return f32x4.add(f, f32x4.mul(f, f32x4.mul(f32x4.sub(v128.load(ONE_V), f), roundingOfDV(E, D, z))));
@@ -98,15 +99,16 @@ export const ABS_V: usize = memory.data<u32>([ABS_MASK, ABS_MASK, ABS_MASK, ABS_
   return q + q * roundingOfD(E, D, z);
 }
 
-/** Four lanes of sigmoidOf, bit-identical to the scalar form. */
+/** Four lanes of sigmoidOf, bit-identical to the scalar form (in the relaxed build its
+ * multiply-adds may fuse: the one kernel here that differs there). */
 // @ts-ignore: decorator
 @inline export function sigmoidOfV(x: v128): v128 {
   const z = v128.and(x, v128.load(ABS_V));
-  const E = logisticEV(z);
+  const E = logisticEV<MaybeFused>(z);
   const two32 = v128.load(TWO32_V);
   const D = f32x4.add(E, two32);
   const q = f32x4.div(f32x4.pmax(E, v128.andnot(two32, i32x4.shr_s(x, 31))), D);
-  return f32x4.add(q, f32x4.mul(q, roundingOfDV(E, D, z)));
+  return changetype<MaybeFused>(0).madd(q, roundingOfDV(E, D, z), q);
 }
 
 /** |t| clamped to Z_MAX (pmin: a NaN stays NaN), for kernels that need the bound themselves. */
