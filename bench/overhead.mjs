@@ -1,7 +1,9 @@
 // `node bench/overhead.mjs` (after `npm run build`): the per-call overhead of the public API, for
 // every kernel in the registry, at 256 elements: the API called on zero-copy arrays (from
 // `allocate`, in WebAssembly memory) against the bare WebAssembly export called on pointers to
-// the same inputs (in an instance of its own, as bench/bench.mjs's "simd export" case). Beside
+// the same arrays: the backend's own export, in the same instance and memory, so that both run
+// the same compiled code on the same addresses (a second instance, as bench/bench.mjs's "simd
+// export" case, tiers up and lays out memory on its own: up to ±400 ns apart here). Beside
 // them: the API on two sets of zero-copy arrays in turn ("rotating": a call never repeats the
 // previous one, so the repeated-call shortcut of src/wrappers.ts never applies and every check
 // runs, as when one function serves several layers), and the copy path (plain Float32Arrays,
@@ -16,8 +18,8 @@
 //   options: --n <elements> (256)  --rounds <count> (41)  --block-us <µs per block> (250)
 //            --warm-ms <ms per case and pass of the warm-up> (10)  --backend simd|wasm
 //            --target-ns <ns> (100)  --json (also print the rows as JSON)
-import { readFileSync } from 'node:fs';
 import * as S from '../dist/esm/index.js';
+import { currentBackend } from '../dist/esm/backends/select.js';
 import { machine, rng, table } from './lib.mjs';
 
 function parseArgs(argv) {
@@ -65,8 +67,8 @@ if (!S.availableBackends().includes(backend)) {
 }
 S.setBackend(backend);
 
-const bare = new WebAssembly.Instance(new WebAssembly.Module(
-  readFileSync(new URL(`../dist/swish-${backend === 'simd' ? 'simd' : 'scalar'}.wasm`, import.meta.url))), {}).exports;
+/** The backend's exports by kernel name (WasmBackend.exportOf, the wrappers' own way to them). */
+const wasm = currentBackend();
 
 const allKernels = { ...S.kernels, ...S.fusedKernels };
 const names = Object.keys(allKernels).filter((k) => opts.filters.length === 0 || opts.filters.some((f) => k.includes(f)));
@@ -110,13 +112,6 @@ const owned = new Map(names.map((k) => {
   return [k, [set(), set()]];
 }));
 
-// The bare export's memory: the same inputs, 64-byte aligned, one region per array.
-const stride = Math.ceil((n * 4) / 64) * 64;
-const regions = 6;
-let nextRegion = Math.ceil(bare.heapBase() / 64) * 64;
-const need = nextRegion + names.length * regions * stride;
-if (need > bare.memory.buffer.byteLength) bare.memory.grow(Math.ceil((need - bare.memory.buffer.byteLength) / 65536));
-
 let sink = 0;
 /**
  * A timed loop of its own for each case (compiled apart, so that its call site sees only this
@@ -157,22 +152,19 @@ const cases = names.map((k) => {
   const copyInputs = inputs.map((v) => v.slice());
   const copyOutputs = shape.apiOutputs.map((len) => new Float32Array(len));
 
-  const ptrs = [];
-  for (let i = 0; i < inputs.length + shape.exportOutputs; i++) {
-    ptrs.push(nextRegion);
-    if (i < inputs.length) new Float32Array(bare.memory.buffer, nextRegion, inputs[i].length).set(inputs[i]);
-    nextRegion += stride;
-  }
-  nextRegion += (regions - ptrs.length) * stride;
+  // The export on the same arrays' pointers (a bias form's dbias is the API's, not the kernel's).
+  const exportFn = wasm.exportOf(k);
+  const ptrs = zc.slice(0, inputs.length + shape.exportOutputs).map((a) => a.byteOffset);
   const exportArgs = [...ptrs, n, ...(shape.channels ? [C] : []), p0, p1];
 
   // The API's result and the export's must be the same bits: the two calls do the same work.
-  const apiResult = api(...zc.slice(0, inputs.length), ...zcOutputs);
-  const exportResult = bare[k](...exportArgs);
+  const apiResult = api(...zc);
+  const apiOutputs = zcOutputs.slice(0, shape.exportOutputs).map((o) => new Uint32Array(o.slice().buffer));
+  zcOutputs.forEach((o) => o.fill(0));
+  const exportResult = exportFn(...exportArgs);
   for (let o = 0; o < shape.exportOutputs; o++) {
-    const got = new Uint32Array(zcOutputs[o].buffer, zcOutputs[o].byteOffset, n);
-    const want = new Uint32Array(bare.memory.buffer, ptrs[inputs.length + o], n);
-    if (got.some((v, i) => v !== want[i])) throw new Error(`overhead: ${k}'s API output ${o} differs from its export's`);
+    const got = new Uint32Array(zcOutputs[o].buffer, zcOutputs[o].byteOffset, zcOutputs[o].length);
+    if (got.some((v, i) => v !== apiOutputs[o][i])) throw new Error(`overhead: ${k}'s API output ${o} differs from its export's`);
   }
   if (returnsNumber && !Object.is(apiResult, exportResult)) {
     throw new Error(`overhead: ${k}'s API returned ${apiResult}, its export ${exportResult}`);
@@ -183,7 +175,7 @@ const cases = names.map((k) => {
     shape: kr.shape,
     run: {
       api: loop(api, zc, returnsNumber),
-      export: loop(bare[k], exportArgs, returnsNumber),
+      export: loop(exportFn, exportArgs, returnsNumber),
       rotating: rotatingLoop(api, zc, zc2, returnsNumber),
       copy: loop(api, [...copyInputs, ...copyOutputs], returnsNumber),
     },
