@@ -43,12 +43,6 @@ export function byteOffsetOf(a: Float32Array): number {
   return i < 0 ? a.byteOffset : offsets[i];
 }
 
-/** The byte offset of `a` if it is kept as a view of `buffer`, else -1; reads no getter. */
-export function keptOffsetIn(a: Float32Array, buffer: ArrayBufferLike): number {
-  const i = keptSlot(a);
-  return i >= 0 && buffers[i] === buffer ? offsets[i] : -1;
-}
-
 /** The byte offset of `a` if it is a view of `buffer`, else -1. A view of `buffer` is kept from
  * then on: the next call with it reads neither getter. */
 export function offsetIn(a: Float32Array, buffer: ArrayBufferLike): number {

@@ -4,8 +4,8 @@
 //
 // What a 256-element call pays above the kernel is this file and the driver (backends/wasm.ts),
 // so both are written for V8's optimizing compiler: fixed parameters (no rest arguments or
-// spreads), no closures or arrays made per call, no `byteOffset`/`buffer` reads of arrays
-// already seen (views.ts), each array's offset looked up once. A fresh `out` (none given) needs
+// spreads), no closures or arrays made per zero-copy call, no `byteOffset`/`buffer` reads of
+// arrays already seen (views.ts), each array's offset looked up once. A fresh `out` (none given) needs
 // no overlap check. A call that repeats the previous zero-copy call of the same function
 // (LastCall) goes straight to the export.
 import { allKernels, type AnyKernelName, type KernelName, type Param } from './registry.js';
