@@ -1,5 +1,6 @@
 // Argument checks shared by every public function. They run before any backend sees the
 // arguments, so a bad call throws before anything is written.
+import { byteOffsetOf } from './views.js';
 
 // The built-in getter behind every typed array's Symbol.toStringTag: it reads the internal type
 // (so it works for arrays from another realm) and cannot be fooled by an own property.
@@ -43,16 +44,23 @@ export function sameLength(a: Float32Array, aName: string, b: Float32Array, bNam
 }
 
 /** `out` may be exactly an input (in place) or disjoint from it; a partial overlap is refused,
- * since the streamed copy path would read elements it had already overwritten. */
-export function noPartialOverlap(out: Float32Array, input: Float32Array, inputName: string, outName = 'out'): void {
-  // Offsets and lengths first: V8 inlines those getters but not `buffer`'s, which cost more
-  // than the rest of this check on every call; the buffers matter only when the ranges meet.
-  const o0 = out.byteOffset;
-  const i0 = input.byteOffset;
-  if (o0 === i0 || out.length === 0) return;
-  if (o0 < i0 + input.byteLength && i0 < o0 + out.byteLength && out.buffer === input.buffer) {
+ * since the streamed copy path would read elements it had already overwritten. `outAt` and
+ * `inputAt` are the arrays' byteOffsets, from byteOffsetOf: looked up once per array and call,
+ * as `byteOffset` is a getter V8 does not inline (views.ts). */
+export function noPartialOverlap(out: Float32Array, outAt: number, input: Float32Array, inputAt: number,
+  inputName: string, outName = 'out'): void {
+  if (out === input || out.length === 0 || outAt === inputAt) return;
+  // The buffers (another getter) only when the ranges meet. A Float32Array's byteLength is 4·length.
+  if (outAt < inputAt + 4 * input.length && inputAt < outAt + 4 * out.length && out.buffer === input.buffer) {
     throw new RangeError(`${outName} partially overlaps ${inputName}: pass the same array for in-place, or a disjoint one`);
   }
+}
+
+/** `a` and `b` share no element (an output that must not be in place, e.g. dbias); `aAt` and
+ * `bAt` are their byteOffsets, as for noPartialOverlap. */
+export function disjoint(a: Float32Array, aAt: number, b: Float32Array, bAt: number): boolean {
+  if (a.length === 0 || b.length === 0) return true;
+  return !(aAt < bAt + 4 * b.length && bAt < aAt + 4 * a.length && a.buffer === b.buffer);
 }
 
 /** The output array: a new one, or the caller's after checking it. */

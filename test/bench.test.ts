@@ -3,6 +3,8 @@
 // parse (well-formed XML, one polyline per implementation, one bar per implementation and
 // kernel). Also the pieces it is built from: the hand-written ONNX models run in onnxruntime-node
 // and match the float64 reference, and the hand-written memory.copy module validates and copies.
+// And bench/overhead.mjs (per-call overhead) runs and prints a row per kernel (no timing is
+// asserted: speed is the benchmark's to show, not a test's).
 // Needs `npm run build` first (the bench loads dist/), as test/package.test.ts does.
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -16,7 +18,7 @@ import { GRAPHS, onnxModel } from '../bench/peers/onnx.mjs';
 import { COPY_WASM, wasmCopier } from '../bench/peers/floor.mjs';
 // @ts-expect-error: as above
 import { DISTRIBUTIONS, distribution } from '../bench/lib.mjs';
-import { sigmoid64 } from '../src/registry.js';
+import { fusedKernels, kernels, sigmoid64 } from '../src/registry.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const work = mkdtempSync(join(tmpdir(), 'swish-bench-'));
@@ -306,6 +308,26 @@ describe('npm run bench, filtered to distribution cases of every kernel shape', 
     for (const [, a] of bars) expect(Number(a['data-value'])).toBeGreaterThan(0);
     expect(svg.some(([n, a]) => n === 'line' && a['data-mark'] === '1.15')).toBe(true);
   });
+});
+
+describe('node bench/overhead.mjs, in a short run', () => {
+  test('prints the machine and a row per kernel of the registry, with its JSON', () => {
+    const r = spawnSync(process.execPath, ['bench/overhead.mjs', '--rounds', '3', '--block-us', '20', '--warm-ms', '1', '--json'],
+      { cwd: root, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/Per-call overhead at 256 elements, (simd|wasm) backend, on .*cores, Node v\d+.*WebAssembly SIMD (yes|no)/);
+    const names = [...Object.keys(kernels), ...Object.keys(fusedKernels)];
+    for (const k of names) expect(r.stdout).toMatch(new RegExp(`^\\| +${k} \\|`, 'm'));
+    expect(r.stdout).toMatch(/^Target ≤ 100 ns: (met for every kernel|MISSED, met for \d+ of \d+ kernels); worst /m);
+    const json = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    expect(json.rows.map((row: { kernel: string }) => row.kernel)).toEqual(names);
+    for (const row of json.rows) {
+      for (const key of ['apiNs', 'exportNs', 'overheadNs', 'rotatingOverheadNs', 'copyNs', 'copyOverheadNs']) {
+        expect(Number.isFinite(row[key]), `${row.kernel} ${key}`).toBe(true);
+      }
+    }
+  }, 60_000);
 });
 
 describe('the XML check itself', () => {

@@ -7,6 +7,7 @@
 // backend sees them (validate.ts), so nothing here can trap or write partially.
 import { allKernels, type AnyKernelName } from '../registry.js';
 import { Allocator } from './allocator.js';
+import { forgetViewsOf, offsetIn } from '../views.js';
 import type { Backend, BackendImpl, WasmFloat32Array } from './types.js';
 
 /** Elements per streamed chunk: 64 KiB per scratch region; all three stay within L2. */
@@ -35,32 +36,67 @@ export class WasmBackend implements BackendImpl {
   private heap: Float32Array;
   /** The buffer `heap` views: memory.buffer as of the last growth. */
   private buf: ArrayBufferLike;
-  /** The last four arrays found to be in memory (here()), and where the next one goes. */
-  private readonly seen: (Float32Array | null)[] = [null, null, null, null];
-  private seenNext = 0;
   /** Byte offsets of the three scratch regions (first, second, third input); results are
    * written over the inputs' regions (the kernels allow out = input). */
   private readonly scratch: [number, number, number];
+  /** A view of each scratch region as long as the last streamed chunk, for copying results
+   * out without making a view per call (re-made when the length differs, or after growth). */
+  private readonly scratchViews: [Float32Array, Float32Array];
   /** Arrays in memory must start here: below are the module's constants and the scratch. */
   private readonly userBase: number;
-  private readonly fns: Record<string, MapFn | GradFn | SumFn | GateGradFn | BiasFn | BiasGradFn>;
+  /** The exports by kernel name. A Map: the driver is shared by every kernel, and a keyed load
+   * from an object with a different name at each call is megamorphic (~15 ns, measured). */
+  private readonly fns: Map<string, MapFn | GradFn | SumFn | GateGradFn | BiasFn | BiasGradFn>;
 
   // (Not named `exports`: in the CommonJS build that name is the module's own exports object.)
   constructor(ex: KernelExports) {
     this.name = (['wasm', 'simd', 'relaxed'] as const)[ex.buildKind()] ?? 'wasm';
     this.memory = ex.memory;
-    const fns: Record<string, MapFn | GradFn | SumFn | GateGradFn | BiasFn | BiasGradFn> = {};
+    this.fns = new Map();
     for (const k of Object.keys(allKernels)) {
       const f = ex[k];
       if (typeof f !== 'function') throw new Error(`swish-wasm: the ${this.name} module has no kernel '${k}'`);
-      fns[k] = f as MapFn;
+      this.fns.set(k, f as MapFn);
     }
-    this.fns = fns;
     this.allocator = new Allocator(this.memory, ex.heapBase());
     this.scratch = [this.allocator.alloc(CHUNK * 4), this.allocator.alloc(CHUNK * 4), this.allocator.alloc(CHUNK * 4)];
     this.userBase = this.scratch[2] + CHUNK * 4;
     this.heap = new Float32Array(this.memory.buffer);
     this.buf = this.heap.buffer;
+    this.scratchViews = [new Float32Array(0), new Float32Array(0)];
+  }
+
+  private fn<F>(k: AnyKernelName): F {
+    return this.fns.get(k) as F;
+  }
+
+  /** @internal The export of kernel k: the wrappers call it directly to repeat a zero-copy call. */
+  exportOf(k: AnyKernelName): (...args: number[]) => unknown {
+    return this.fns.get(k) as (...args: number[]) => unknown;
+  }
+
+  /** @internal Whether the last kernel call passed every array by pointer (zero-copy), and
+   * those pointers in call order: the wrappers keep such a call to repeat it (wrappers.ts). */
+  lastZeroCopy = false;
+  /** @internal */ readonly lastPointers: [number, number, number, number, number] = [0, 0, 0, 0, 0];
+
+  private ranZeroCopy(p0: number, p1: number, p2: number, p3: number, p4: number): void {
+    const p = this.lastPointers;
+    p[0] = p0;
+    p[1] = p1;
+    p[2] = p2;
+    p[3] = p3;
+    p[4] = p4;
+    this.lastZeroCopy = true;
+  }
+
+  /** @internal The byte offset of `a` if it is in this module's memory above the reserved
+   * region, else -1; kept from then on, as the kernels' arrays are: for an array the wrappers
+   * write themselves (a bias form's dbias). */
+  offsetInMemory(a: Float32Array): number {
+    this.view();
+    const p = offsetIn(a, this.buf);
+    return p >= this.userBase ? p : -1;
   }
 
   /**
@@ -70,175 +106,188 @@ export class WasmBackend implements BackendImpl {
    */
   private view(): Float32Array {
     if (this.heap.length === 0) {
+      forgetViewsOf(this.buf);
       this.heap = new Float32Array(this.memory.buffer);
       this.buf = this.heap.buffer;
-      this.seen.fill(null);
     }
     return this.heap;
   }
 
-  /** Whether `a` is in this module's memory (zero-copy); call view() first. A view over the
-   * reserved low memory (constants, scratch) would let results overwrite them: refused. */
-  private here(a: Float32Array): boolean {
-    // The arrays from allocate() are the same objects call after call: the last few found here
-    // are remembered, so that a zero-copy call compares identities instead of reading `buffer`
-    // (a getter V8 does not inline, ~25 ns) for each argument. Growth clears them (view()).
-    const seen = this.seen;
-    if (a === seen[0] || a === seen[1] || a === seen[2] || a === seen[3]) return true;
-    if (a.buffer !== this.buf) return false;
-    if (a.byteOffset < this.userBase && a.length > 0) {
+  /** The byte offset of `a` if it is in this module's memory (zero-copy), else -1; call view()
+   * first. A view over the reserved low memory (constants, scratch) would let results overwrite
+   * them: refused. The arrays found here are kept (views.ts): the next call with them reads
+   * neither `buffer` nor `byteOffset`. */
+  private pointer(a: Float32Array): number {
+    const p = offsetIn(a, this.buf);
+    if (p >= 0 && p < this.userBase && a.length > 0) {
       throw new RangeError('a view of WebAssembly memory below the arrays from allocate() cannot be passed');
     }
-    seen[this.seenNext] = a;
-    this.seenNext = (this.seenNext + 1) & 3;
-    return true;
+    return p;
+  }
+
+  /** Copies m elements of `v` from element `off` into the scratch region at byte offset s. */
+  private copyIn(heap: Float32Array, v: Float32Array, off: number, m: number, s: number): void {
+    heap.set(off === 0 && m === v.length ? v : v.subarray(off, off + m), s >> 2);
+  }
+
+  /** Copies m results from scratch region `region` (0 or 1) into `out` from element `off`. */
+  private copyOut(region: 0 | 1, out: Float32Array, off: number, m: number): void {
+    let v = this.scratchViews[region];
+    if (v.length !== m) v = this.scratchViews[region] = new Float32Array(this.buf, this.scratch[region], m);
+    out.set(v, off);
   }
 
   map(k: AnyKernelName, x: Float32Array, out: Float32Array, a: number, b: number): void {
-    const fn = this.fns[k] as MapFn;
+    const fn = this.fn<MapFn>(k);
     const n = x.length;
     const heap = this.view();
-    const xHere = this.here(x);
-    const oHere = this.here(out);
-    if (xHere && oHere) return fn(x.byteOffset, out.byteOffset, n, a, b);
+    const xp = this.pointer(x);
+    const op = this.pointer(out);
+    if (xp >= 0 && op >= 0) {
+      this.ranZeroCopy(xp, op, 0, 0, 0);
+      return fn(xp, op, n, a, b);
+    }
+    this.lastZeroCopy = false;
     const s = this.scratch[0];
     for (let off = 0; off < n; off += CHUNK) {
       const m = Math.min(CHUNK, n - off);
-      let xp = s;
-      if (xHere) xp = x.byteOffset + off * 4;
-      else heap.set(x.subarray(off, off + m), s >> 2);
-      const op = oHere ? out.byteOffset + off * 4 : s;
-      fn(xp, op, m, a, b);
-      if (!oHere) out.set(heap.subarray(s >> 2, (s >> 2) + m), off);
+      if (xp < 0) this.copyIn(heap, x, off, m, s);
+      fn(xp < 0 ? s : xp + off * 4, op < 0 ? s : op + off * 4, m, a, b);
+      if (op < 0) this.copyOut(0, out, off, m);
     }
   }
 
   grad(k: AnyKernelName, v: Float32Array, dy: Float32Array, out: Float32Array, a: number, b: number): void {
-    const fn = this.fns[k] as GradFn;
+    const fn = this.fn<GradFn>(k);
     const n = v.length;
     const heap = this.view();
-    const vHere = this.here(v);
-    const dHere = this.here(dy);
-    const oHere = this.here(out);
-    if (vHere && dHere && oHere) return fn(v.byteOffset, dy.byteOffset, out.byteOffset, n, a, b);
+    const vp = this.pointer(v);
+    const dp = this.pointer(dy);
+    const op = this.pointer(out);
+    if (vp >= 0 && dp >= 0 && op >= 0) {
+      this.ranZeroCopy(vp, dp, op, 0, 0);
+      return fn(vp, dp, op, n, a, b);
+    }
+    this.lastZeroCopy = false;
     const [s0, s1] = this.scratch;
     for (let off = 0; off < n; off += CHUNK) {
       const m = Math.min(CHUNK, n - off);
-      let vp = s0;
-      let dp = s1;
-      if (vHere) vp = v.byteOffset + off * 4;
-      else heap.set(v.subarray(off, off + m), s0 >> 2);
-      if (dHere) dp = dy.byteOffset + off * 4;
-      else heap.set(dy.subarray(off, off + m), s1 >> 2);
+      if (vp < 0) this.copyIn(heap, v, off, m, s0);
+      if (dp < 0) this.copyIn(heap, dy, off, m, s1);
       // The result goes to scratch 0, over the streamed input (kernels allow out = input).
-      const op = oHere ? out.byteOffset + off * 4 : s0;
-      fn(vp, dp, op, m, a, b);
-      if (!oHere) out.set(heap.subarray(s0 >> 2, (s0 >> 2) + m), off);
+      fn(vp < 0 ? s0 : vp + off * 4, dp < 0 ? s1 : dp + off * 4, op < 0 ? s0 : op + off * 4, m, a, b);
+      if (op < 0) this.copyOut(0, out, off, m);
     }
   }
 
   sum(k: AnyKernelName, x: Float32Array, dy: Float32Array, a: number, b: number): number {
-    const fn = this.fns[k] as SumFn;
+    const fn = this.fn<SumFn>(k);
     const n = x.length;
     const heap = this.view();
-    const xHere = this.here(x);
-    const dHere = this.here(dy);
-    if (xHere && dHere) return fn(x.byteOffset, dy.byteOffset, n, a, b);
+    const xp = this.pointer(x);
+    const dp = this.pointer(dy);
+    if (xp >= 0 && dp >= 0) {
+      this.ranZeroCopy(xp, dp, 0, 0, 0);
+      return fn(xp, dp, n, a, b);
+    }
+    this.lastZeroCopy = false;
     const [s0, s1] = this.scratch;
     let total = 0;
     for (let off = 0; off < n; off += CHUNK) {
       const m = Math.min(CHUNK, n - off);
-      let xp = s0;
-      let dp = s1;
-      if (xHere) xp = x.byteOffset + off * 4;
-      else heap.set(x.subarray(off, off + m), s0 >> 2);
-      if (dHere) dp = dy.byteOffset + off * 4;
-      else heap.set(dy.subarray(off, off + m), s1 >> 2);
-      total += fn(xp, dp, m, a, b);
+      if (xp < 0) this.copyIn(heap, x, off, m, s0);
+      if (dp < 0) this.copyIn(heap, dy, off, m, s1);
+      total += fn(xp < 0 ? s0 : xp + off * 4, dp < 0 ? s1 : dp + off * 4, m, a, b);
     }
     return total;
   }
 
   gateGrad(k: AnyKernelName, a: Float32Array, b: Float32Array, dy: Float32Array,
     outA: Float32Array, outB: Float32Array, p0: number, p1: number): void {
-    const fn = this.fns[k] as GateGradFn;
+    const fn = this.fn<GateGradFn>(k);
     const n = a.length;
     const heap = this.view();
-    const here = [a, b, dy, outA, outB].map((v) => this.here(v));
-    if (here.every(Boolean)) return fn(a.byteOffset, b.byteOffset, dy.byteOffset, outA.byteOffset, outB.byteOffset, n, p0, p1);
-    const [aHere, bHere, dHere, oaHere, obHere] = here;
+    const ap = this.pointer(a);
+    const bp = this.pointer(b);
+    const dp = this.pointer(dy);
+    const oap = this.pointer(outA);
+    const obp = this.pointer(outB);
+    if (ap >= 0 && bp >= 0 && dp >= 0 && oap >= 0 && obp >= 0) {
+      this.ranZeroCopy(ap, bp, dp, oap, obp);
+      return fn(ap, bp, dp, oap, obp, n, p0, p1);
+    }
+    this.lastZeroCopy = false;
     const [s0, s1, s2] = this.scratch;
     for (let off = 0; off < n; off += CHUNK) {
       const m = Math.min(CHUNK, n - off);
-      const ptr = (v: Float32Array, isHere: boolean, s: number) => {
-        if (isHere) return v.byteOffset + off * 4;
-        heap.set(v.subarray(off, off + m), s >> 2);
-        return s;
-      };
-      const ap = ptr(a, aHere, s0);
-      const bp = ptr(b, bHere, s1);
-      const dp = ptr(dy, dHere, s2);
+      if (ap < 0) this.copyIn(heap, a, off, m, s0);
+      if (bp < 0) this.copyIn(heap, b, off, m, s1);
+      if (dp < 0) this.copyIn(heap, dy, off, m, s2);
       // Streamed results go over the first two inputs' regions (read before written, per step).
-      const oap = oaHere ? outA.byteOffset + off * 4 : s0;
-      const obp = obHere ? outB.byteOffset + off * 4 : s1;
-      fn(ap, bp, dp, oap, obp, m, p0, p1);
-      if (!oaHere) outA.set(heap.subarray(s0 >> 2, (s0 >> 2) + m), off);
-      if (!obHere) outB.set(heap.subarray(s1 >> 2, (s1 >> 2) + m), off);
+      fn(ap < 0 ? s0 : ap + off * 4, bp < 0 ? s1 : bp + off * 4, dp < 0 ? s2 : dp + off * 4,
+        oap < 0 ? s0 : oap + off * 4, obp < 0 ? s1 : obp + off * 4, m, p0, p1);
+      if (oap < 0) this.copyOut(0, outA, off, m);
+      if (obp < 0) this.copyOut(1, outB, off, m);
     }
   }
 
   bias(k: AnyKernelName, x: Float32Array, bias: Float32Array, out: Float32Array, a: number, b: number): void {
-    const fn = this.fns[k] as BiasFn;
-    this.byRows(x, bias, null, out, (xp, bp, _dp, op, m, C) => fn(xp, bp, op, m, C, a, b));
+    this.byRows(this.fn<BiasFn>(k), null, x, bias, null, out, a, b);
   }
 
   biasGrad(k: AnyKernelName, x: Float32Array, bias: Float32Array, dy: Float32Array, out: Float32Array, a: number, b: number): void {
-    const fn = this.fns[k] as BiasGradFn;
-    this.byRows(x, bias, dy, out, (xp, bp, dp, op, m, C) => fn(xp, bp, dp, op, m, C, a, b));
+    this.byRows(null, this.fn<BiasGradFn>(k), x, bias, dy, out, a, b);
   }
 
   /**
-   * Runs a bias kernel over x as rows of C = bias.length channels, streaming what is not in
-   * memory: whole rows per chunk when C fits in a scratch region (the bias is copied once),
-   * else each row in segments with the matching bias segment (the kernel then sees rows of m).
+   * Runs a bias kernel (forward: biasFn; backward: gradFn, with dy) over x as rows of
+   * C = bias.length channels, streaming what is not in memory: whole rows per chunk when C fits
+   * in a scratch region (the bias is copied once), else each row in segments with the matching
+   * bias segment (the kernel then sees rows of m).
    */
-  private byRows(x: Float32Array, bias: Float32Array, dy: Float32Array | null, out: Float32Array,
-    run: (xp: number, bp: number, dp: number, op: number, m: number, C: number) => void): void {
+  private byRows(biasFn: BiasFn | null, gradFn: BiasGradFn | null, x: Float32Array, bias: Float32Array,
+    dy: Float32Array | null, out: Float32Array, a: number, b: number): void {
     const n = x.length;
     const C = bias.length;
     const heap = this.view();
-    const [xHere, bHere, oHere] = [this.here(x), this.here(bias), this.here(out)];
-    const dHere = dy === null || this.here(dy);
-    if (xHere && bHere && oHere && dHere) return run(x.byteOffset, bias.byteOffset, dy?.byteOffset ?? 0, out.byteOffset, n, C);
-    const [s0, s1, s2] = this.scratch;
-    const segment = (off: number, m: number, bp: number, rowC: number) => {
-      let xp = s0;
-      if (xHere) xp = x.byteOffset + off * 4;
-      else heap.set(x.subarray(off, off + m), s0 >> 2);
-      let dp = s1;
-      if (dy !== null) {
-        if (dHere) dp = dy.byteOffset + off * 4;
-        else heap.set(dy.subarray(off, off + m), s1 >> 2);
+    const xp = this.pointer(x);
+    const bp = this.pointer(bias);
+    const op = this.pointer(out);
+    const dp = dy === null ? 0 : this.pointer(dy);
+    if (xp >= 0 && bp >= 0 && op >= 0 && dp >= 0) {
+      if (gradFn === null) {
+        this.ranZeroCopy(xp, bp, op, 0, 0);
+        return biasFn!(xp, bp, op, n, C, a, b);
       }
-      const op = oHere ? out.byteOffset + off * 4 : s0;
-      run(xp, bp, dp, op, m, rowC);
-      if (!oHere) out.set(heap.subarray(s0 >> 2, (s0 >> 2) + m), off);
+      this.ranZeroCopy(xp, bp, dp, op, 0);
+      return gradFn(xp, bp, dp, op, n, C, a, b);
+    }
+    this.lastZeroCopy = false;
+    const [s0, s1, s2] = this.scratch;
+    /** One streamed piece: m elements from `off`, the kernel seeing rows of rowC channels. */
+    const segment = (off: number, m: number, biasPtr: number, rowC: number): void => {
+      if (xp < 0) this.copyIn(heap, x, off, m, s0);
+      const xq = xp < 0 ? s0 : xp + off * 4;
+      const oq = op < 0 ? s0 : op + off * 4;
+      if (gradFn === null) {
+        biasFn!(xq, biasPtr, oq, m, rowC, a, b);
+      } else {
+        if (dp < 0) this.copyIn(heap, dy!, off, m, s1);
+        gradFn(xq, biasPtr, dp < 0 ? s1 : dp + off * 4, oq, m, rowC, a, b);
+      }
+      if (op < 0) this.copyOut(0, out, off, m);
     };
     if (C <= CHUNK) {
-      let bp = s2;
-      if (bHere) bp = bias.byteOffset;
-      else heap.set(bias, s2 >> 2);
+      if (bp < 0) this.copyIn(heap, bias, 0, C, s2);
       const step = Math.floor(CHUNK / C) * C;
-      for (let off = 0; off < n; off += step) segment(off, Math.min(step, n - off), bp, C);
+      for (let off = 0; off < n; off += step) segment(off, Math.min(step, n - off), bp < 0 ? s2 : bp, C);
       return;
     }
     for (let row = 0; row < n; row += C) {
       for (let c0 = 0; c0 < C; c0 += CHUNK) {
         const m = Math.min(CHUNK, C - c0);
-        let bp = s2;
-        if (bHere) bp = bias.byteOffset + c0 * 4;
-        else heap.set(bias.subarray(c0, c0 + m), s2 >> 2);
-        segment(row + c0, m, bp, m);
+        if (bp < 0) this.copyIn(heap, bias, c0, m, s2);
+        segment(row + c0, m, bp < 0 ? s2 : bp + c0 * 4, m);
       }
     }
   }
