@@ -16,7 +16,7 @@ beforeAll(async () => {
 /** The f32 neighbour of v away from 0. */
 const up = (v: number) => { const f = new Float32Array([v]); new Uint32Array(f.buffer)[0]++; return f[0]; };
 
-describe('σ is flushed exactly where its exact value leaves the normal range', () => {
+describe('σ (and e^x in the elu and selu gradients) is flushed exactly where its exact value leaves the normal range', () => {
   test('Z_LAST is the last f32 z with σ(−z) >= 2^-126 (float64 reference)', () => {
     expect(Math.fround(Z_LAST)).toBe(Z_LAST);
     expect(kernels.sigmoid.reference(-Z_LAST, [])).toBeGreaterThanOrEqual(MIN_NORMAL);
@@ -34,12 +34,16 @@ describe('σ is flushed exactly where its exact value leaves the normal range', 
     const g = S.sigmoidBackward(x, dy);
     const sg = S.swishBackward(x, dy);
     const sp = S.softplusBackward(x, dy);
+    const eg = S.eluBackward(x, dy);
+    const sl = S.seluBackward(x, dy);
     for (const i of [1, 2, 3, 4, 6, 7]) {
       expect(g[i] === 0, `${backend} sigmoidBackward(${x[i]}) = ${g[i]}`).toBe(true);
     }
     for (const i of [1, 2, 3]) {
       expect(sg[i] === 0 && sp[i] === 0, `${backend} swishBackward/softplusBackward(${x[i]}) = ${sg[i]}, ${sp[i]}`).toBe(true);
+      expect(eg[i] === 0 && sl[i] === 0, `${backend} eluBackward/seluBackward(${x[i]}) = ${eg[i]}, ${sl[i]}`).toBe(true);
     }
+    expect(ulpError(eg[0], kernels.eluBackward.reference(-Z_LAST, -2, [1]))).toBeLessThanOrEqual(kernels.eluBackward.bound.ulp[backend]!);
   });
 
   test('every backend returns the same bits on a far-negative band', () => {

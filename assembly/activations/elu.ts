@@ -1,7 +1,7 @@
 import { expm1Neg, expm1NegV, EXPM1_Z_MAX, EXPM1_Z_MAX_V } from "../math/expm1neg";
-import { expNegScaled, expNegScaledV, EXP_UNSCALE, EXP_UNSCALE_V } from "../math/expneg";
+import { expNegFlushed, expNegFlushedV, EXP_UNSCALE, EXP_UNSCALE_V } from "../math/expneg";
 import { ONE_V } from "../math/vconst";
-import { clampAbs, clampAbsV } from "../math/logistic";
+import { ABS_V } from "../math/logistic";
 
 // elu(x) = x for x >= 0, α·(e^x − 1) below, with e^x − 1 = expm1Neg(|x|): the polynomial itself
 // for |x| < ln2/2, so the result keeps its relative accuracy as x → 0⁻ (no e^x − 1 cancellation).
@@ -25,20 +25,22 @@ import { clampAbs, clampAbsV } from "../math/logistic";
 }
 
 // elu'(x) = 1 for x > 0, α·e^x for x <= 0 (PyTorch's convention: the left derivative α at the kink
-// x = 0). e^x = E·2^-32 with E = expNegScaled(min(|x|, Z_MAX)), unscaled before the product with
-// α so that α·E cannot overflow for α > 2^96 (then dy = 0 would give 0·∞ = NaN). Beyond
-// Z_MAX = 109, α·e^x is below 2^-126 for α < 2^31 (a result that may flush).
+// x = 0). e^x = E·2^-32 with E = expNegFlushed(|x|) (math/expneg.ts: 0 beyond |x| = 87.3365402,
+// where e^x leaves the normal range, so no operation meets a subnormal, for either sign of x),
+// unscaled before the product with α so that α·E cannot overflow for α > 2^96 (then dy = 0 would
+// give 0·∞ = NaN). The flushed results, dy·α·e^x with e^x < 2^-126, are within 2^-23·|dy| for
+// any α < 2^103.
 
 /** dx = dy·(x > 0 ? 1 : α·e^x); a = α. */
 @final export class EluBackward {
   // @ts-ignore: decorator
   @inline s(x: f32, dy: f32, alpha: f32, b: f32): f32 {
-    const g = alpha * (expNegScaled(clampAbs(x)) * EXP_UNSCALE);
+    const g = alpha * (expNegFlushed(abs<f32>(x)) * EXP_UNSCALE);
     return dy * (x > 0 ? <f32>1 : g);
   }
   // @ts-ignore: decorator
   @inline v(x: v128, dy: v128, alpha: v128, b: v128): v128 {
-    const g = f32x4.mul(alpha, f32x4.mul(expNegScaledV(clampAbsV(x)), v128.load(EXP_UNSCALE_V)));
+    const g = f32x4.mul(alpha, f32x4.mul(expNegFlushedV(v128.and(x, v128.load(ABS_V))), v128.load(EXP_UNSCALE_V)));
     return f32x4.mul(dy, v128.bitselect(v128.load(ONE_V), g, f32x4.gt(x, f32x4.splat(0))));
   }
 }

@@ -1,6 +1,6 @@
 import { expm1Neg, expm1NegV, EXPM1_Z_MAX, EXPM1_Z_MAX_V } from "../math/expm1neg";
-import { expNegScaled, expNegScaledV, EXP_UNSCALE, EXP_UNSCALE_V } from "../math/expneg";
-import { clampAbs, clampAbsV } from "../math/logistic";
+import { expNegFlushed, expNegFlushedV, EXP_UNSCALE, EXP_UNSCALE_V } from "../math/expneg";
+import { ABS_V } from "../math/logistic";
 
 // selu(x) = λ·x for x > 0, λα·(e^x − 1) below (Klambauer et al. 2017), with PyTorch's constants
 //   λ = 1.0507009873554804934193349852946, α = 1.6732632423543772848170429916717,
@@ -47,12 +47,12 @@ const LA_LO_V: usize = memory.data<f32>([LA_LO, LA_LO, LA_LO, LA_LO], 16);
 @final export class SeluBackward {
   // @ts-ignore: decorator
   @inline s(x: f32, dy: f32, a: f32, b: f32): f32 {
-    const g = (LA * expNegScaled(clampAbs(x))) * EXP_UNSCALE;
+    const g = (LA * expNegFlushed(abs<f32>(x))) * EXP_UNSCALE;
     return dy * (x > 0 ? LAMBDA : g);
   }
   // @ts-ignore: decorator
   @inline v(x: v128, dy: v128, a: v128, b: v128): v128 {
-    const g = f32x4.mul(f32x4.mul(v128.load(LA_V), expNegScaledV(clampAbsV(x))), v128.load(EXP_UNSCALE_V));
+    const g = f32x4.mul(f32x4.mul(v128.load(LA_V), expNegFlushedV(v128.and(x, v128.load(ABS_V)))), v128.load(EXP_UNSCALE_V));
     return f32x4.mul(dy, v128.bitselect(v128.load(LAMBDA_V), g, f32x4.gt(x, f32x4.splat(0))));
   }
 }

@@ -157,3 +157,28 @@ export const MAGIC60_V: usize = memory.data<f32>([MAGIC60, MAGIC60, MAGIC60, MAG
   const s = expNegScaleV(k);
   return changetype<M>(0).madd(s, expNegReducedAtV<M>(z, k, magic), s);
 }
+
+// e^-z flushed: 0 beyond Z_LAST = 87.3365402, the last f32 z whose exact e^-z (and σ(−z)) is a
+// normal number, and never a subnormal intermediate before that (z is clamped to Z_LAST, so lanes
+// beyond it compute a normal E that is then discarded). For kernels whose result is e^-z times a
+// moderate factor (σ, the gradients of elu and selu): their subnormal results become zeros, and
+// x86's ~100-cycle assist per subnormal operation never happens.
+
+// @ts-ignore: decorator
+@inline export const Z_LAST: f32 = reinterpret<f32>(0x42AEAC4F); // 87.3365402
+export const Z_LAST_V: usize = memory.data<f32>([Z_LAST, Z_LAST, Z_LAST, Z_LAST], 16);
+
+/** E = e^-z·2^32 for z >= 0 (or NaN), 0 for z > Z_LAST; never subnormal (E >= 2^-94). */
+// @ts-ignore: decorator
+@inline export function expNegFlushed(z: f32): f32 {
+  const E = expNegScaled(Z_LAST < z ? Z_LAST : z);
+  return z > Z_LAST ? 0 : E;
+}
+/** Four lanes of expNegFlushed, bit-identical to the scalar form; multiply-adds from M. */
+// @ts-ignore: decorator
+@inline export function expNegFlushedMV<M>(z: v128): v128 {
+  const zl = v128.load(Z_LAST_V);
+  return v128.andnot(expNegScaledMV<M>(f32x4.pmin(z, zl)), f32x4.gt(z, zl));
+}
+// @ts-ignore: decorator
+@inline export function expNegFlushedV(z: v128): v128 { return expNegFlushedMV<Unfused>(z); }

@@ -15,9 +15,10 @@
 // Without the correction sigmoid measures 2.37 ULP (x < 0, sampled), with it 1.97 (exhaustive).
 //
 // Flush: σ(−z) is returned as 0 for z > Z_LAST = 87.3365402, the last f32 whose exact σ(−z) is a
-// normal number (found against the float64 reference): the flush depends on the input alone, and
-// the same threshold is applied by the JS fallback. z is clamped to Z_LAST first, so that lanes
-// beyond it compute a normal E (then discarded) rather than subnormal or garbage intermediates.
+// normal number (found against the float64 reference; e^-z's last is the same f32): the flush
+// depends on the input alone, and the same threshold is applied by the JS fallback. E comes from
+// expNegFlushed (math/expneg.ts), which clamps z to Z_LAST first, so that lanes beyond it compute
+// a normal E (then discarded) rather than subnormal or garbage intermediates.
 //
 // sigmoidOf(x) divides a selected numerator instead of forming 1 − σ(−|x|) after the quotient:
 //   num = x < 0 ? E : 2^32,  σ(x) = num/D  (+ the same correction, which is exact for both: the
@@ -26,12 +27,10 @@
 // operand unless the second is larger). Measured over every f32 sampled with stride 13: 1.91 ULP
 // for x < 0 and 1.37 for x >= 0 (1/D·(1 + c/D) with 1/d ≈ 1 over-corrects by d at most, within
 // the bound), against 1.91 and 1.19 for 1 − σ(−x).
-import { expNegScaled, expNegScaledMV, Z_MAX, Z_MAX_V } from "./expneg";
+import { expNegFlushed, expNegFlushedMV, Z_MAX, Z_MAX_V } from "./expneg";
 import { ONE_V } from "./vconst";
 import { MaybeFused, Unfused } from "../fma";
 
-// @ts-ignore: decorator
-@inline export const Z_LAST: f32 = reinterpret<f32>(0x42AEAC4F); // 87.3365402: the last f32 z with σ(−z) >= 2^-126
 // @ts-ignore: decorator
 @inline const CORR_Z_MAX: f32 = 17.5; // from here on the correction is below half an ULP
 // @ts-ignore: decorator
@@ -40,23 +39,11 @@ import { MaybeFused, Unfused } from "../fma";
 @inline const TWO_M32: f32 = reinterpret<f32>(0x2F800000); // 2^-32
 // @ts-ignore: decorator
 @inline const ABS_MASK: u32 = 0x7FFFFFFF;
-const Z_LAST_V: usize = memory.data<f32>([Z_LAST, Z_LAST, Z_LAST, Z_LAST], 16);
 const CORR_Z_MAX_V: usize = memory.data<f32>([CORR_Z_MAX, CORR_Z_MAX, CORR_Z_MAX, CORR_Z_MAX], 16);
 const TWO32_V: usize = memory.data<f32>([TWO32, TWO32, TWO32, TWO32], 16);
 const TWO_M32_V: usize = memory.data<f32>([TWO_M32, TWO_M32, TWO_M32, TWO_M32], 16);
 export const ABS_V: usize = memory.data<u32>([ABS_MASK, ABS_MASK, ABS_MASK, ABS_MASK], 16);
 
-/** E = e^-z·2^32 for z >= 0 (or NaN), 0 for z > Z_LAST, never subnormal. */
-// @ts-ignore: decorator
-@inline function logisticE(z: f32): f32 {
-  const E = expNegScaled(Z_LAST < z ? Z_LAST : z);
-  return z > Z_LAST ? 0 : E;
-}
-// @ts-ignore: decorator
-@inline function logisticEV<M>(z: v128): v128 {
-  const zl = v128.load(Z_LAST_V);
-  return v128.andnot(expNegScaledMV<M>(f32x4.pmin(z, zl)), f32x4.gt(z, zl));
-}
 
 /** c/D ≈ (c·2^-32)·(2^32/D): c = (D − 2^32) − E, times 2^-32, or 0 where z >= CORR_Z_MAX. */
 // @ts-ignore: decorator
@@ -73,7 +60,7 @@ export const ABS_V: usize = memory.data<u32>([ABS_MASK, ABS_MASK, ABS_MASK, ABS_
 /** σ(−z) for z >= 0 (NaN propagates): ≤ 2 ULP, 0 for z > Z_LAST. */
 // @ts-ignore: decorator
 @inline export function sigmoidNegAbs(z: f32): f32 {
-  const E = logisticE(z);
+  const E = expNegFlushed(z);
   const D = E + TWO32;
   const f = E / D;
   return f + f * ((1 - f) * roundingOfD(E, D, z));
@@ -82,7 +69,7 @@ export const ABS_V: usize = memory.data<u32>([ABS_MASK, ABS_MASK, ABS_MASK, ABS_
 /** Four lanes of sigmoidNegAbs, bit-identical to the scalar form. */
 // @ts-ignore: decorator
 @inline export function sigmoidNegAbsV(z: v128): v128 {
-  const E = logisticEV<Unfused>(z);
+  const E = expNegFlushedMV<Unfused>(z);
   const D = f32x4.add(E, v128.load(TWO32_V));
   const f = f32x4.div(E, D);
   return f32x4.add(f, f32x4.mul(f, f32x4.mul(f32x4.sub(v128.load(ONE_V), f), roundingOfDV(E, D, z))));
@@ -92,7 +79,7 @@ export const ABS_V: usize = memory.data<u32>([ABS_MASK, ABS_MASK, ABS_MASK, ABS_
 // @ts-ignore: decorator
 @inline export function sigmoidOf(x: f32): f32 {
   const z = abs<f32>(x);
-  const E = logisticE(z);
+  const E = expNegFlushed(z);
   const D = E + TWO32;
   const q = (reinterpret<i32>(x) < 0 ? E : TWO32) / D;
   // 2^32/D ≈ 1 in the correction (q = num/D either way): over-corrects by at most 2×.
@@ -104,7 +91,7 @@ export const ABS_V: usize = memory.data<u32>([ABS_MASK, ABS_MASK, ABS_MASK, ABS_
 // @ts-ignore: decorator
 @inline export function sigmoidOfV(x: v128): v128 {
   const z = v128.and(x, v128.load(ABS_V));
-  const E = logisticEV<MaybeFused>(z);
+  const E = expNegFlushedMV<MaybeFused>(z);
   const two32 = v128.load(TWO32_V);
   const D = f32x4.add(E, two32);
   const q = f32x4.div(f32x4.pmax(E, v128.andnot(two32, i32x4.shr_s(x, 31))), D);

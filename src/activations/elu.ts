@@ -1,6 +1,6 @@
 // elu(x) = x for x > 0, α·(e^x − 1) below (Clevert et al. 2015): the registry entry, the float64
 // references and the JS fallback. WebAssembly element math: assembly/activations/elu.ts.
-import { defineActivation } from '../kernel.js';
+import { defineActivation, Z_LAST } from '../kernel.js';
 
 /**
  * α > 0, as in the paper: the kept-output backward needs it (for α < 0 a negative x gives y > 0
@@ -43,14 +43,14 @@ export const elu = defineActivation({
       reads: 'x',
       params: ALPHA,
       formula: 'dx = dy·(x > 0 ? 1 : α·e^x)',
-      notes: 'At the kink x = 0 the gradient is α·dy (the left derivative, as PyTorch). x = +∞ gives dy, x = −∞ gives 0·dy.',
+      notes: 'At the kink x = 0 the gradient is α·dy (the left derivative, as PyTorch). x = +∞ gives dy, x = −∞ gives 0·dy. e^x is flushed to 0 for x < −87.3365402 (the result is then ±0, within 2^-23·|dy|).',
       bound: { ulp: { simd: 4, wasm: 4, js: 1 }, absDy: 2 ** -23 },
       exact: [[Infinity, 1], [-Infinity, 0], [NaN, NaN], [0, 1], [-0, 1]],
       reference: (x, dy, p) => (x > 0 ? dy : (dy * p[0]) / Math.exp(-x)),
       js: (x, d, o, n, a) => {
         for (let i = 0; i < n; i++) {
           const v = x[i];
-          o[i] = v > 0 ? d[i] : d[i] * (a * Math.exp(v));
+          o[i] = v > 0 ? d[i] : d[i] * (a * (v < -Z_LAST ? 0 : Math.exp(v))); // e^x flushed as math/expneg.ts does
         }
       },
     },

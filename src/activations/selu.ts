@@ -1,7 +1,7 @@
 // selu(x) = λ·x for x > 0, λα·(e^x − 1) below (Klambauer et al. 2017), with PyTorch's fixed
 // constants: the registry entry, the float64 references and the JS fallback. WebAssembly element
 // math: assembly/activations/selu.ts.
-import { defineActivation } from '../kernel.js';
+import { defineActivation, Z_LAST } from '../kernel.js';
 
 /** PyTorch's constants (torch/nn/functional.py, aten Activation.cpp). */
 const LAMBDA = 1.0507009873554804934193349852946;
@@ -43,14 +43,14 @@ export const selu = defineActivation({
       reads: 'x',
       params: [],
       formula: 'dx = dy·(x > 0 ? λ : λα·e^x)',
-      notes: 'At the kink x = 0 the gradient is λα·dy (the left derivative, as PyTorch). x = +∞ gives λ·dy, x = −∞ gives 0·dy.',
+      notes: 'At the kink x = 0 the gradient is λα·dy (the left derivative, as PyTorch). x = +∞ gives λ·dy, x = −∞ gives 0·dy. e^x is flushed to 0 for x < −87.3365402 (the result is then ±0, within 2^-23·|dy|).',
       bound: { ulp: { simd: 4, wasm: 4, js: 1 }, absDy: 2 ** -23 },
       exact: [[Infinity, Math.fround(LAMBDA)], [-Infinity, 0], [NaN, NaN], [0, LA_F32], [-0, LA_F32]],
       reference: (x, dy) => (x > 0 ? dy * LAMBDA : (dy * LA) / Math.exp(-x)),
       js: (x, d, o, n) => {
         for (let i = 0; i < n; i++) {
           const v = x[i];
-          o[i] = d[i] * (v > 0 ? LAMBDA : LA * Math.exp(v));
+          o[i] = d[i] * (v > 0 ? LAMBDA : LA * (v < -Z_LAST ? 0 : Math.exp(v))); // e^x flushed as math/expneg.ts does
         }
       },
     },
