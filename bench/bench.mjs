@@ -24,16 +24,19 @@
 //                                         "a|b" matches names holding a or b; the text dist matches
 //                                         the distribution cases (--filter dist --filter "swish 64K")
 //   npm run bench -- --out <dir>          write the results there instead of bench/results/
-//   npm run bench:relaxed [-- <args>]     the same with the relaxed backend too: Node 20 needs the V8 flag
-//                                         --experimental-wasm-relaxed-simd (Node >= 22 has relaxed SIMD on by
-//                                         default); without it the relaxed cases are left out, and the run says so
+//   npm run bench:relaxed [-- <args>]     the same with the relaxed backend too (node bench/bench.mjs --relaxed):
+//                                         Node 20 needs the V8 flag --experimental-wasm-relaxed-simd, which --relaxed
+//                                         adds by running the bench again under it (Node >= 22 has relaxed SIMD on by
+//                                         default and rejects the flag); `node --experimental-wasm-relaxed-simd
+//                                         bench/bench.mjs` is the same on Node 20. Without either, the relaxed cases
+//                                         are left out, and the run says so
 //
 // Case names look like "swish 64K simd zero-copy", "sigmoid 1M relaxed zero-copy", "sigmoidBackward 1M tfjs-wasm kernel",
 // "copy 16M floor set", "swish 64K simd zero-copy [u110]" (a distribution case).
 // Results: <dir>/<date>-<host>[-quick|-filtered].{json,md} and one SVG
 // chart per headline kernel beside them; `node bench/report.mjs <json> --readme` turns a
 // results file into docs/bench/*.svg and the README's speed table.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -48,7 +51,7 @@ import { writeReport } from './report.mjs';
 // ---- options ---------------------------------------------------------------------------------
 
 function parseArgs(argv) {
-  const opts = { quick: false, filters: [], out: undefined };
+  const opts = { quick: false, relaxed: false, filters: [], out: undefined };
   const value = (i, flag) => {
     if (i + 1 >= argv.length) usage(`${flag} needs a value`);
     return argv[i + 1];
@@ -56,6 +59,7 @@ function parseArgs(argv) {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') opts.quick = true;
+    else if (a === '--relaxed') opts.relaxed = true;
     else if (a === '--filter') opts.filters.push(value(i++, a));
     else if (a.startsWith('--filter=')) opts.filters.push(a.slice('--filter='.length));
     else if (a === '--out') opts.out = value(i++, a);
@@ -67,7 +71,8 @@ function parseArgs(argv) {
 }
 
 function usage(error) {
-  const text = 'usage: node bench/bench.mjs [--quick] [--filter <text>]... [--out <dir>]\n' +
+  const text = 'usage: node bench/bench.mjs [--quick] [--relaxed] [--filter <text>]... [--out <dir>]\n' +
+    '--relaxed: run the relaxed backend too, or fail (on Node 20 the run restarts itself under --experimental-wasm-relaxed-simd)\n' +
     'case names look like "swish 64K simd zero-copy", "sigmoidBackward 1M tfjs-wasm as-called", "copy 16M floor set",\n' +
     '"sigmoid 1M relaxed zero-copy" (where relaxed SIMD is on: npm run bench:relaxed on Node 20),\n' +
     '"swish 64K simd zero-copy [u110]" (a distribution case; --filter dist selects them all); --filter "a|b" matches a or b';
@@ -98,6 +103,16 @@ const BUILD_FILE = { wasm: 'scalar', simd: 'simd', relaxed: 'relaxed' };
 
 // ---- the package ------------------------------------------------------------------------------
 
+// --relaxed: the relaxed backend must run. Where relaxed SIMD is off and the flag was not given
+// (Node 20), run this same command again under the flag; fail where even that cannot have it.
+if (opts.relaxed && !S.relaxedSimdSupported()) {
+  if (!S.simdSupported() || process.execArgv.includes(RELAXED_FLAG)) {
+    console.error(`bench: --relaxed, but ${relaxedStatus(S).reason}`);
+    process.exit(1);
+  }
+  const r = spawnSync(process.execPath, [RELAXED_FLAG, ...process.execArgv, process.argv[1], ...process.argv.slice(2)], { stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
 await S.init();
 // Every backend this runtime supports must be there: init() quietly falls back to js when a
 // module fails to load (a broken build), which would turn this into a benchmark of js alone.
@@ -964,7 +979,7 @@ console.log(`${cases.length} case${cases.length === 1 ? '' : 's'}${fmtFilters ? 
 const relaxedCases = cases.filter((c) => c.backend === 'relaxed').length;
 /** Whether the relaxed backend ran, and if not why. */
 const relaxedLine = relaxed.available
-  ? (relaxedCases > 0 ? `relaxed: ran, ${relaxedCases} of the ${cases.length} cases (relaxed SIMD on ${relaxed.flag ? `with ${RELAXED_FLAG}` : 'by default'})`
+  ? (relaxedCases > 0 ? `relaxed: ran (${relaxedCases} of ${cases.length} cases; relaxed SIMD on ${relaxed.flag ? `with ${RELAXED_FLAG}` : 'by default'})`
     : 'relaxed: available in this runtime, but no relaxed case matches the filter')
   : `relaxed: not available in this runtime (${relaxed.reason})${/without/.test(relaxed.reason) ? '; npm run bench:relaxed runs its cases' : ''}`;
 console.log(relaxedLine);
@@ -1026,7 +1041,7 @@ const dir = opts.out !== undefined ? path.resolve(opts.out) : fileURLToPath(new 
 mkdirSync(dir, { recursive: true });
 const base = `${date}-${host}${suffix}`;
 const maxLoad = Math.max(...load);
-const command = `npm run bench${relaxed.flag ? ':relaxed' : ''}${opts.quick || fmtFilters ? ' --' : ''}${opts.quick ? ' --quick' : ''}${fmtFilters ? ` ${fmtFilters}` : ''}`;
+const command = `npm run bench${opts.relaxed || relaxed.flag ? ':relaxed' : ''}${opts.quick || fmtFilters ? ' --' : ''}${opts.quick ? ' --quick' : ''}${fmtFilters ? ` ${fmtFilters}` : ''}`;
 
 const tfjsInfo = peers.tfjs ? peers.tfjs.tfjsInfo() : null;
 const pkgVersion = (name) => {
