@@ -1,6 +1,7 @@
 // `npm run bench`: every activation's forward and backward kernel on every backend (js, wasm,
-// simd) at 256, 4K, 64K and 1M elements (16M for sigmoid and swish), through the copy path
-// (ordinary Float32Arrays in and out) and the zero-copy path (arrays from `allocate`), beside
+// simd, and relaxed where the runtime has relaxed SIMD) at 256, 4K, 64K and 1M elements (16M
+// for sigmoid and swish), through the copy path (ordinary Float32Arrays in and out) and the
+// zero-copy path (arrays from `allocate`), beside
 // the peers on the same inputs in the same run: the naive JS loop, tfjs-core on its wasm
 // (XNNPACK) and cpu backends, onnxruntime-node and onnxruntime-web, and the floor (a copy of the
 // same bytes). Timed with benchmark.js; every output is checked against the registry's float64
@@ -23,20 +24,26 @@
 //                                         "a|b" matches names holding a or b; the text dist matches
 //                                         the distribution cases (--filter dist --filter "swish 64K")
 //   npm run bench -- --out <dir>          write the results there instead of bench/results/
+//   npm run bench:relaxed [-- <args>]     the same with the relaxed backend too (node bench/bench.mjs --relaxed):
+//                                         Node 20 needs the V8 flag --experimental-wasm-relaxed-simd, which --relaxed
+//                                         adds by running the bench again under it (Node >= 22 has relaxed SIMD on by
+//                                         default and rejects the flag); `node --experimental-wasm-relaxed-simd
+//                                         bench/bench.mjs` is the same on Node 20. Without either, the relaxed cases
+//                                         are left out, and the run says so
 //
-// Case names look like "swish 64K simd zero-copy", "sigmoidBackward 1M tfjs-wasm kernel",
+// Case names look like "swish 64K simd zero-copy", "sigmoid 1M relaxed zero-copy", "sigmoidBackward 1M tfjs-wasm kernel",
 // "copy 16M floor set", "swish 64K simd zero-copy [u110]" (a distribution case).
 // Results: <dir>/<date>-<host>[-quick|-filtered].{json,md} and one SVG
 // chart per headline kernel beside them; `node bench/report.mjs <json> --readme` turns a
 // results file into docs/bench/*.svg and the README's speed table.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Benchmark from 'benchmark';
 import * as S from '../dist/esm/index.js';
-import { DISTRIBUTIONS, distribution, machine, rng, sizeLabel } from './lib.mjs';
+import { DISTRIBUTIONS, RELAXED_FLAG, distribution, machine, relaxedStatus, rng, sizeLabel } from './lib.mjs';
 import { naive } from './peers/naive.mjs';
 import { wasmCopier } from './peers/floor.mjs';
 import { writeReport } from './report.mjs';
@@ -44,7 +51,7 @@ import { writeReport } from './report.mjs';
 // ---- options ---------------------------------------------------------------------------------
 
 function parseArgs(argv) {
-  const opts = { quick: false, filters: [], out: undefined };
+  const opts = { quick: false, relaxed: false, filters: [], out: undefined };
   const value = (i, flag) => {
     if (i + 1 >= argv.length) usage(`${flag} needs a value`);
     return argv[i + 1];
@@ -52,6 +59,7 @@ function parseArgs(argv) {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') opts.quick = true;
+    else if (a === '--relaxed') opts.relaxed = true;
     else if (a === '--filter') opts.filters.push(value(i++, a));
     else if (a.startsWith('--filter=')) opts.filters.push(a.slice('--filter='.length));
     else if (a === '--out') opts.out = value(i++, a);
@@ -63,8 +71,10 @@ function parseArgs(argv) {
 }
 
 function usage(error) {
-  const text = 'usage: node bench/bench.mjs [--quick] [--filter <text>]... [--out <dir>]\n' +
+  const text = 'usage: node bench/bench.mjs [--quick] [--relaxed] [--filter <text>]... [--out <dir>]\n' +
+    '--relaxed: run the relaxed backend too, or fail (on Node 20 the run restarts itself under --experimental-wasm-relaxed-simd)\n' +
     'case names look like "swish 64K simd zero-copy", "sigmoidBackward 1M tfjs-wasm as-called", "copy 16M floor set",\n' +
+    '"sigmoid 1M relaxed zero-copy" (where relaxed SIMD is on: npm run bench:relaxed on Node 20),\n' +
     '"swish 64K simd zero-copy [u110]" (a distribution case; --filter dist selects them all); --filter "a|b" matches a or b';
   if (error) {
     console.error(`bench: ${error}\n${text}`);
@@ -87,18 +97,30 @@ const EXPORT_SIZES = [256, 4 * K, 64 * K];
 // spread over the unfiltered run's cases, so a --filter run keeps the timing of the run it
 // filters and its numbers compare.
 const BUDGET_S = opts.quick ? 30 : 330;
-const BACKEND_ORDER = ['js', 'wasm', 'simd'];
+/** The package's backends the size cases run, those of them this runtime has (relaxed: relaxed SIMD). */
+const BACKEND_ORDER = ['js', 'wasm', 'simd', 'relaxed'];
+const BUILD_FILE = { wasm: 'scalar', simd: 'simd', relaxed: 'relaxed' };
 
 // ---- the package ------------------------------------------------------------------------------
 
+// --relaxed: the relaxed backend must run. Where relaxed SIMD is off and the flag was not given
+// (Node 20), run this same command again under the flag; fail where even that cannot have it.
+if (opts.relaxed && !S.relaxedSimdSupported()) {
+  if (!S.simdSupported() || process.execArgv.includes(RELAXED_FLAG)) {
+    console.error(`bench: --relaxed, but ${relaxedStatus(S).reason}`);
+    process.exit(1);
+  }
+  const r = spawnSync(process.execPath, [RELAXED_FLAG, ...process.execArgv, process.argv[1], ...process.argv.slice(2)], { stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
 await S.init();
 // Every backend this runtime supports must be there: init() quietly falls back to js when a
 // module fails to load (a broken build), which would turn this into a benchmark of js alone.
 {
-  const expected = ['wasm', ...(S.simdSupported() ? ['simd'] : [])];
+  const expected = ['wasm', ...(S.simdSupported() ? ['simd'] : []), ...(S.relaxedSimdSupported() ? ['relaxed'] : [])];
   const problems = [];
   for (const b of expected.filter((e) => !S.availableBackends().includes(e))) {
-    const file = new URL(`../dist/swish-${b === 'simd' ? 'simd' : 'scalar'}.wasm`, import.meta.url);
+    const file = new URL(`../dist/swish-${BUILD_FILE[b]}.wasm`, import.meta.url);
     try {
       await S.init(readFileSync(file)); // init with explicit bytes reports why it fails
     } catch (e) {
@@ -106,13 +128,15 @@ await S.init();
     }
   }
   if (problems.length > 0) {
-    console.error(`bench: this runtime supports ${expected.join(' and ')} but init() could not load ` +
+    console.error(`bench: this runtime supports ${expected.join(', ')} but init() could not load ` +
       `${problems.length === 1 ? 'one of them' : 'them'}; is the build in dist/ broken?\n  ${problems.join('\n  ')}`);
     process.exit(1);
   }
 }
 const backends = BACKEND_ORDER.filter((b) => S.availableBackends().includes(b));
+/** The bare export (and the per-call overhead) stay on the simd build, relaxed or not. */
 const rawBackend = backends.includes('simd') ? 'simd' : 'wasm';
+const relaxed = relaxedStatus(S);
 
 const act = (name) => S.activations.find((a) => a.name === name);
 /** The kernels the README's headline figures are about, and the only ones the peers implement. */
@@ -170,7 +194,9 @@ for (const n of [...SIZES, ...BIG]) {
   add({ kernel: 'copy', n, group: 'floor', impl: 'floor memory.copy', mode: 'floor' });
 }
 
-const perCase = BUDGET_S / allCases.length;
+// The relaxed cases are left out of the count, so that a run with them times every case as one
+// without them does (and takes longer by their share).
+const perCase = BUDGET_S / allCases.filter((c) => c.backend !== 'relaxed').length;
 const round3 = (v) => Math.round(v * 1000) / 1000;
 const TIMING = { minTime: perCase >= 0.5 ? 0.05 : 0.025, maxTime: round3(Math.min(2, Math.max(0.1, perCase - 0.15))) };
 TIMING.minSamples = Math.max(5, Math.min(10, Math.floor(TIMING.maxTime / TIMING.minTime)));
@@ -217,6 +243,9 @@ for (const { activation, fused, role, kernel } of distKernels) {
 const matches = (c, f) => f.split('|').some((alt) => (alt === 'dist' ? c.dist !== undefined : c.name.includes(alt)));
 const cases = allCases.filter((c) => opts.filters.every((f) => matches(c, f)));
 if (cases.length === 0) {
+  if (!relaxed.available && opts.filters.some((f) => f.includes('relaxed'))) {
+    usage(`no relaxed cases: the relaxed backend is not available in this runtime (${relaxed.reason}); try npm run bench:relaxed`);
+  }
   usage(`no case name contains ${opts.filters.map((f) => JSON.stringify(f)).join(' and ')}; ` +
     `e.g. ${allCases.slice(0, 3).map((c) => JSON.stringify(c.name)).join(', ')}`);
 }
@@ -947,6 +976,13 @@ console.log(`swish-wasm benchmark on ${machineLine}`);
 console.log(`${cases.length} case${cases.length === 1 ? '' : 's'}${fmtFilters ? ` (${fmtFilters})` : ''}, ` +
   `sizes ${[...SIZES, ...BIG].map(sizeLabel).join(', ')}, backends ${backends.join(', ')}; ` +
   `benchmark.js ${Benchmark.version}, minSamples ${TIMING.minSamples}, minTime ${TIMING.minTime} s, maxTime ${TIMING.maxTime} s per case`);
+const relaxedCases = cases.filter((c) => c.backend === 'relaxed').length;
+/** Whether the relaxed backend ran, and if not why. */
+const relaxedLine = relaxed.available
+  ? (relaxedCases > 0 ? `relaxed: ran (${relaxedCases} of ${cases.length} cases; relaxed SIMD on ${relaxed.flag ? `with ${RELAXED_FLAG}` : 'by default'})`
+    : 'relaxed: available in this runtime, but no relaxed case matches the filter')
+  : `relaxed: not available in this runtime (${relaxed.reason})${/without/.test(relaxed.reason) ? '; npm run bench:relaxed runs its cases' : ''}`;
+console.log(relaxedLine);
 if (cases.some((c) => c.dist !== undefined)) {
   console.log(`distribution cases: ${sizeLabel(DIST_N)} zero-copy on ${distBackends.join(', ')}, inputs ${DISTRIBUTIONS.map((d) => d.id).join(', ')}; ` +
     `each kernel × backend's timed interleaved in ${DIST_TIMING.rounds} rounds (minSamples ${DIST_TIMING.minSamples}, ` +
@@ -1005,7 +1041,7 @@ const dir = opts.out !== undefined ? path.resolve(opts.out) : fileURLToPath(new 
 mkdirSync(dir, { recursive: true });
 const base = `${date}-${host}${suffix}`;
 const maxLoad = Math.max(...load);
-const command = `npm run bench${opts.quick || fmtFilters ? ' --' : ''}${opts.quick ? ' --quick' : ''}${fmtFilters ? ` ${fmtFilters}` : ''}`;
+const command = `npm run bench${opts.relaxed || relaxed.flag ? ':relaxed' : ''}${opts.quick || fmtFilters ? ' --' : ''}${opts.quick ? ' --quick' : ''}${fmtFilters ? ` ${fmtFilters}` : ''}`;
 
 const tfjsInfo = peers.tfjs ? peers.tfjs.tfjsInfo() : null;
 const pkgVersion = (name) => {
@@ -1028,6 +1064,8 @@ const json = {
   v8: process.versions.v8,
   platform: `${os.platform()}-${os.arch()}`,
   simd: S.simdSupported(),
+  relaxedSimd: S.relaxedSimdSupported(),
+  relaxed: { ...relaxed, cases: relaxedCases, line: relaxedLine },
   benchmarkJs: Benchmark.version,
   command,
   peers: {
@@ -1068,6 +1106,7 @@ const nDist = results.filter((r) => r.dist !== undefined).length;
 console.log(`\nChecks: all ${results.length} outputs checked against the float64 references before timing ` +
   '(the package within its registry bounds; peers measured)' +
   (nDist > 0 ? `; of them ${nDist} distribution cases, their outputs at ±∞ and NaN inputs against the js backend's.` : '.'));
+console.log(relaxedLine);
 console.log(`Run time: ${seconds.toFixed(0)} s for ${results.length} cases; load average (1 min) ${Math.min(...load).toFixed(2)} to ${maxLoad.toFixed(2)}.`);
 console.log(`Results: ${[jsonPath, ...written.files].map((f) => path.relative(process.cwd(), f)).join(', ')}`);
 if (sink === 0.5) console.log(''); // keeps the sums observable

@@ -115,3 +115,21 @@ export function distribution(id, n, seed = 0xd157) {
   }
   return x;
 }
+
+/** The V8 flag that turns relaxed SIMD on in Node 20 (Node >= 22 has it on by default). */
+export const RELAXED_FLAG = '--experimental-wasm-relaxed-simd';
+
+/**
+ * Whether the package's `relaxed` backend runs in this process (after S.init()), and if not,
+ * why: { available, reason (null when available), flag (whether RELAXED_FLAG was given) }.
+ */
+export function relaxedStatus(S) {
+  const flag = process.execArgv.includes(RELAXED_FLAG) || (process.env.NODE_OPTIONS ?? '').split(/\s+/).includes(RELAXED_FLAG);
+  if (S.availableBackends().includes('relaxed')) return { available: true, reason: null, flag };
+  const major = Number(process.versions.node.split('.')[0]);
+  let reason;
+  if (!S.simdSupported()) reason = 'this runtime has no WebAssembly SIMD';
+  else if (!S.relaxedSimdSupported()) reason = flag ? `relaxed SIMD not supported by Node ${process.version} even with ${RELAXED_FLAG}` : `Node ${major} without ${RELAXED_FLAG}`;
+  else reason = 'relaxed SIMD is supported but init() did not load the relaxed build';
+  return { available: false, reason, flag };
+}

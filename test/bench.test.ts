@@ -4,7 +4,11 @@
 // kernel). Also the pieces it is built from: the hand-written ONNX models run in onnxruntime-node
 // and match the float64 reference, and the hand-written memory.copy module validates and copies.
 // And bench/overhead.mjs (per-call overhead) runs and prints a row per kernel (no timing is
-// asserted: speed is the benchmark's to show, not a test's).
+// asserted: speed is the benchmark's to show, not a test's). The relaxed backend: where this
+// worker has relaxed SIMD, the bench runs its cases too (a child `node` does not inherit the
+// worker's --experimental-wasm-relaxed-simd, so it is passed on); without the flag the bench
+// says why relaxed did not run, and --relaxed restarts it under the flag. The targets of
+// bench/report.mjs on a results file made up for them.
 // Needs `npm run build` first (the bench loads dist/), as test/package.test.ts does.
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -18,11 +22,27 @@ import { GRAPHS, onnxModel } from '../bench/peers/onnx.mjs';
 import { COPY_WASM, wasmCopier } from '../bench/peers/floor.mjs';
 // @ts-expect-error: as above
 import { DISTRIBUTIONS, distribution } from '../bench/lib.mjs';
+// @ts-expect-error: as above
+import { targetLines, targets } from '../bench/report.mjs';
+import { relaxedSimdSupported } from '../src/index.js';
 import { fusedKernels, kernels, sigmoid64 } from '../src/registry.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const work = mkdtempSync(join(tmpdir(), 'swish-bench-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const RELAXED_FLAG = '--experimental-wasm-relaxed-simd';
+/** Whether the bench, started by this test, should run the relaxed backend: where this worker has relaxed SIMD. */
+const relaxedHere = relaxedSimdSupported();
+/**
+ * The flags that give a child `node` relaxed SIMD as this worker has it. Child processes do not
+ * inherit the worker's execArgv, so on Node 20 (where vitest.config.ts passes the flag) it is
+ * passed on; where relaxed SIMD is on by default (Node >= 22, which rejects the flag) none is.
+ */
+const relaxedArgs = relaxedHere && process.execArgv.includes(RELAXED_FLAG) ? [RELAXED_FLAG] : [];
+/** A child node's environment without NODE_OPTIONS, so that only the flags given count. */
+const plainEnv = { ...process.env, NODE_OPTIONS: '' };
+const TARGET_IDS = ['simd-vs-naive', 'simd-vs-tfjs-sigmoid', 'relaxed-vs-tfjs-sigmoid', 'copy-vs-tfjs-as-called', 'overhead', 'value-independence'];
 
 /**
  * A small well-formedness check of XML (the SVG writer's subset: elements, attributes in double
@@ -66,12 +86,12 @@ function parseXml(xml: string): [string, Record<string, string>][] {
   return elements;
 }
 
-describe('npm run bench, filtered to swish at 256 elements', () => {
+describe(`npm run bench, filtered to swish at 256 elements${relaxedHere ? ', relaxed included' : ''}`, () => {
   const filter = 'swish 256';
   let r: SpawnSyncReturns<string>;
   let jsonFile: string | undefined;
   beforeAll(() => {
-    r = spawnSync(process.execPath, ['bench/bench.mjs', '--filter', filter, '--out', work], { cwd: root, encoding: 'utf8' });
+    r = spawnSync(process.execPath, [...relaxedArgs, 'bench/bench.mjs', '--filter', filter, '--out', work], { cwd: root, encoding: 'utf8', env: plainEnv });
     jsonFile = existsSync(work) ? readdirSync(work).find((f) => f.endsWith('-filtered.json')) : undefined;
   }, 60_000);
 
@@ -97,12 +117,56 @@ describe('npm run bench, filtered to swish at 256 elements', () => {
       expect(c.samples).toBeGreaterThanOrEqual(5);
       expect(c.check.kind).toBe('ulp');
       expect(Number.isFinite(c.check.ulp)).toBe(true);
-      if (c.group === 'package') expect(c.check.maxUlp).toBeLessThanOrEqual(c.check.bound);
+      if (c.group === 'package' && c.mode !== 'export') {
+        expect(c.check.bound, c.name).toBe((kernels as any)[c.kernel].bound.ulp[c.backend]); // the registry's bound of its backend
+        expect(c.check.maxUlp).toBeLessThanOrEqual(c.check.bound);
+      }
     }
     const md = readFileSync(join(work, jsonFile!.replace(/\.json$/, '.md')), 'utf8');
     expect(md).toMatch(/^# swish-wasm benchmark/);
     expect(md).toMatch(/\|\s+implementation \|/);
     expect(md).toContain('## Targets');
+  });
+
+  test(relaxedHere ? 'the relaxed backend ran: its cases are there, checked against its registry bounds'
+    : 'relaxed SIMD is off here: no relaxed case, and the run says why', () => {
+    const json = JSON.parse(readFileSync(join(work, jsonFile!), 'utf8'));
+    const relaxed = json.cases.filter((c: { backend?: string }) => c.backend === 'relaxed');
+    expect(json.relaxed.available).toBe(relaxedHere);
+    expect(json.relaxed.cases).toBe(relaxed.length);
+    if (relaxedHere) {
+      expect(relaxed.map((c: { impl: string }) => c.impl).sort()).toEqual(['relaxed copy', 'relaxed zero-copy']);
+      for (const c of relaxed) {
+        expect(c.check.bound).toBe((kernels as any)[c.kernel].bound.ulp.relaxed);
+        expect(c.check.maxUlp).toBeLessThanOrEqual(c.check.bound);
+      }
+      expect(r.stdout).toMatch(/^relaxed: ran \(\d+ of \d+ cases; relaxed SIMD on (with --experimental-wasm-relaxed-simd|by default)\)$/m);
+      expect(json.command).toMatch(relaxedArgs.length > 0 ? /^npm run bench:relaxed -- / : /^npm run bench -- /);
+    } else {
+      expect(relaxed).toEqual([]);
+      expect(r.stdout).toMatch(/^relaxed: not available in this runtime \(.+\)/m);
+    }
+    // the table of every kernel has the relaxed columns exactly when the run has relaxed cases
+    const md = readFileSync(join(work, jsonFile!.replace(/\.json$/, '.md')), 'utf8');
+    const { header } = markdownTable(md, ['kernel', 'n', 'js copy']);
+    expect(header.includes('relaxed zero-copy')).toBe(relaxedHere);
+    expect(md).toContain(relaxedHere ? `The relaxed backend ran (${relaxed.length} cases;` : 'The relaxed backend did not run: not available in this runtime (');
+  });
+
+  test('the report has a line per target; overhead is measured at 256', () => {
+    const json = JSON.parse(readFileSync(join(work, jsonFile!), 'utf8'));
+    const ts = targets(json);
+    expect(ts.map((t: { id: string }) => t.id)).toEqual(TARGET_IDS);
+    const md = readFileSync(join(work, jsonFile!.replace(/\.json$/, '.md')), 'utf8');
+    const lines = md.slice(md.indexOf('## Targets')).split('\n').filter((l) => l.startsWith('- '));
+    expect(lines).toEqual(targetLines(ts).map((l: string) => `- ${l}`));
+    // the sizes of the speed targets are not in this run; the bare export at 256 is, so overhead is measured for swish
+    for (const id of ['simd-vs-naive', 'simd-vs-tfjs-sigmoid', 'relaxed-vs-tfjs-sigmoid']) expect(ts.find((t: any) => t.id === id).met).toBeNull();
+    expect(lines[2]).toMatch(relaxedHere ? /: not measured in this run$/ : /: not measured: run npm run bench:relaxed$/);
+    const overhead = ts.find((t: any) => t.id === 'overhead');
+    expect(overhead.met).not.toBeNull();
+    expect(overhead.items.filter((i: any) => i.ok !== null).map((i: any) => i.label)).toEqual(['swish 256']);
+    expect(lines[4]).toMatch(/^- per-call overhead at 256 elements ≤ 100 ns .*: \*\*(MET|MISSED)\*\*.* — swish 256 -?\d+ ns/);
   });
 
   test('the charts are well-formed SVG: a polyline per implementation, a bar per implementation', () => {
@@ -116,6 +180,100 @@ describe('npm run bench, filtered to swish at 256 elements', () => {
       .filter(([n, a]) => n === 'rect' && a['data-impl']).map(([, a]) => a['data-impl']);
     // every implementation but the baseline (the naive loop) and the bare export
     expect(bars.sort()).toEqual([...impls].filter((i) => i !== 'naive loop' && i !== 'simd export').sort());
+  });
+});
+
+describe('a child node without the relaxed flag', () => {
+  const out = join(work, 'plain');
+  test('says whether relaxed ran and, if not, why; a filter for relaxed cases says so too', () => {
+    const r = spawnSync(process.execPath, ['bench/bench.mjs', '--filter', 'sigmoid 256 wasm zero-copy', '--out', out], { cwd: root, encoding: 'utf8', env: plainEnv });
+    expect(r.status, r.stderr).toBe(0);
+    const f = readdirSync(out).find((e) => e.endsWith('-filtered.json'));
+    const json = JSON.parse(readFileSync(join(out, f!), 'utf8'));
+    expect(json.cases.map((c: { name: string }) => c.name)).toEqual(['sigmoid 256 wasm zero-copy']);
+    if (json.relaxed.available) {
+      expect(r.stdout).toMatch(/^relaxed: available in this runtime, but no relaxed case matches the filter$/m);
+    } else {
+      if (Number(process.versions.node.split('.')[0]) === 20) expect(json.relaxed.reason).toBe(`Node 20 without ${RELAXED_FLAG}`);
+      expect(r.stdout).toContain(`relaxed: not available in this runtime (${json.relaxed.reason})`);
+      const none = spawnSync(process.execPath, ['bench/bench.mjs', '--filter', 'sigmoid 256 relaxed'], { cwd: root, encoding: 'utf8', env: plainEnv });
+      expect(none.status).toBe(2);
+      expect(none.stderr).toContain(`bench: no relaxed cases: the relaxed backend is not available in this runtime (${json.relaxed.reason})`);
+    }
+  }, 60_000);
+
+  test.runIf(relaxedHere)('--relaxed (npm run bench:relaxed) runs the relaxed cases, adding the flag where it is needed', () => {
+    const dir = join(work, 'relaxed-option');
+    const r = spawnSync(process.execPath, ['bench/bench.mjs', '--relaxed', '--filter', 'sigmoid 256 relaxed zero-copy', '--out', dir],
+      { cwd: root, encoding: 'utf8', env: plainEnv });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^relaxed: ran \(1 of 1 cases; /m);
+    const json = JSON.parse(readFileSync(join(dir, readdirSync(dir).find((e) => e.endsWith('-filtered.json'))!), 'utf8'));
+    expect(json.command).toBe('npm run bench:relaxed -- --filter "sigmoid 256 relaxed zero-copy"');
+    expect(json.cases[0].check.bound).toBe(kernels.sigmoid.bound.ulp.relaxed);
+  }, 60_000);
+});
+
+describe('the targets of bench/report.mjs, on a made-up results file', () => {
+  const K = 1024;
+  const M = 1 << 20;
+  const hl = ['sigmoid', 'swish', 'sigmoidBackward', 'swishBackward'];
+  /** ns per element by kernel, size and implementation; ULP 1 everywhere unless given. */
+  const made = (ns: Record<string, number>, extra: Record<string, unknown> = {}) => ({
+    options: { headline: hl },
+    cases: Object.entries(ns).map(([key, v]) => {
+      const [kernel, n, ...impl] = key.split(' ');
+      const size = n.endsWith('M') ? Number(n.slice(0, -1)) * M : n.endsWith('K') ? Number(n.slice(0, -1)) * K : Number(n);
+      return { kernel, n: size, impl: impl.join(' '), backend: impl[0], nsPerElement: v, check: { kind: 'ulp', ulp: 1, maxUlp: extra[`${key} ulp`] ?? 1 } };
+    }),
+    overhead: [{ kernel: 'sigmoid', n: 256, overheadNs: 80 }, { kernel: 'swish', n: 256, overheadNs: 130 }, { kernel: 'swish', n: 4096, overheadNs: 500 }],
+    ...extra,
+  });
+  const ns: Record<string, number> = {};
+  for (const n of ['64K', '1M']) for (const k of hl) { ns[`${k} ${n} naive loop`] = 20; ns[`${k} ${n} simd zero-copy`] = k === 'swishBackward' ? 4 : 1.6; }
+  for (const n of ['64K', '1M', '16M']) {
+    ns[`sigmoid ${n} tfjs-wasm kernel`] = 2;
+    ns[`swish ${n} tfjs-wasm kernel`] = 1; // not what swish is held to: tfjs's sigmoid is
+    ns[`sigmoid ${n} simd zero-copy`] = 1.6;
+    ns[`swish ${n} simd zero-copy`] = n === '16M' ? 3 : 1.8;
+  }
+  const byId = (ts: any[]) => Object.fromEntries(ts.map((t) => [t.id, t]));
+
+  test('the ids; ratios, met and missed by how much', () => {
+    const ts = byId(targets(made(ns, { 'sigmoid 64K simd zero-copy ulp': 2.5 })));
+    expect(Object.keys(ts)).toEqual(TARGET_IDS);
+    const naive = ts['simd-vs-naive'];
+    expect(naive.items.map((i: any) => i.label)).toEqual(hl.flatMap((k) => [`${k} 64K`, `${k} 1M`]));
+    expect(naive.met).toBe(false);
+    expect(naive.items.filter((i: any) => !i.ok).map((i: any) => [i.label, i.value, i.by])).toEqual([['swishBackward 64K', 5, '2.00×'], ['swishBackward 1M', 5, '2.00×']]);
+    const tf = ts['simd-vs-tfjs-sigmoid'];
+    // swish against tfjs's sigmoid (2 ns), not its swish (1 ns)
+    expect(tf.items.map((i: any) => [i.label, i.value, i.ok])).toEqual([['sigmoid 64K', 0.8, false], ['sigmoid 1M', 0.8, true], ['sigmoid 16M', 0.8, true],
+      ['swish 64K', 0.9, true], ['swish 1M', 0.9, true], ['swish 16M', 1.5, false]]);
+    expect(tf.items[0].by).toBe('2.50 > 2 ULP');
+    const [line] = targetLines([tf]);
+    expect(line).toMatch(/: \*\*MISSED\*\* \(by up to 1\.50×, swish 16M\) — sigmoid 64K 0\.80 \(2\.50 ULP; tfjs 1\.00\) \(missed by 2\.50 > 2 ULP\); sigmoid 1M 0\.80/);
+    expect(line).toContain('swish 16M 1.50 (1.00 ULP) (missed by 1.50×)');
+    const relaxed = ts['relaxed-vs-tfjs-sigmoid'];
+    expect(relaxed.met).toBeNull();
+    expect(targetLines([relaxed])[0]).toMatch(/: not measured: run npm run bench:relaxed$/);
+    const o = ts.overhead;
+    expect(o.items.map((i: any) => [i.label, i.ok])).toEqual([['sigmoid 256', true], ['swish 256', false], ['sigmoidBackward 256', null], ['swishBackward 256', null]]);
+    expect(targetLines([o])[0]).toMatch(/: \*\*MISSED\*\* \(by up to 30 ns, swish 256\) — sigmoid 256 80 ns; swish 256 130 ns \(missed by 30 ns\); not measured: sigmoidBackward 256, swishBackward 256$/);
+    expect(ts['value-independence'].met).toBeNull();
+  });
+
+  test('relaxed, where measured: ≤ 0.8× tfjs-wasm\'s sigmoid kernel', () => {
+    const with_ = { ...ns };
+    for (const n of ['64K', '1M', '16M']) { with_[`sigmoid ${n} relaxed zero-copy`] = 1.4; with_[`swish ${n} relaxed zero-copy`] = 1.5; }
+    const r = byId(targets(made(with_, { relaxed: { available: true, cases: 6 } })))['relaxed-vs-tfjs-sigmoid'];
+    expect(r.items.map((i: any) => [i.label, i.value, i.ok])).toEqual([['sigmoid 64K', 0.7, true], ['sigmoid 1M', 0.7, true], ['sigmoid 16M', 0.7, true],
+      ['swish 64K', 0.75, true], ['swish 1M', 0.75, true], ['swish 16M', 0.75, true]]);
+    expect(targetLines([r])[0]).toMatch(/: \*\*MET\*\* — sigmoid 64K 0\.70 /);
+    delete with_['swish 16M relaxed zero-copy'];
+    with_['swish 1M relaxed zero-copy'] = 1.8;
+    const partial = byId(targets(made(with_, { relaxed: { available: true, cases: 5 } })))['relaxed-vs-tfjs-sigmoid'];
+    expect(targetLines([partial])[0]).toMatch(/: \*\*MISSED\*\* \(by up to 1\.13×, swish 1M\) — .*; not measured: swish 16M$/);
   });
 });
 
@@ -192,7 +350,8 @@ describe('npm run bench, filtered to distribution cases of every kernel shape', 
   let md = '';
   const ids = ['u20', 'u110', 'neg60', 'neg100', 'huge', 'specials'];
   beforeAll(() => {
-    r = spawnSync(process.execPath, ['bench/bench.mjs', '--filter', 'dist', '--filter', kernels, '--out', out], { cwd: root, encoding: 'utf8' });
+    r = spawnSync(process.execPath, [...relaxedArgs, 'bench/bench.mjs', '--filter', 'dist', '--filter', kernels, '--out', out],
+      { cwd: root, encoding: 'utf8', env: plainEnv });
     const f = existsSync(out) ? readdirSync(out).find((e) => e.endsWith('-filtered.json')) : undefined;
     if (f) {
       json = JSON.parse(readFileSync(join(out, f), 'utf8'));
@@ -213,6 +372,7 @@ describe('npm run bench, filtered to distribution cases of every kernel shape', 
     expect(backends).not.toContain('js');
     expect(backends).toContain('wasm');
     if (json.simd) expect(backends).toContain('simd');
+    expect(backends.includes('relaxed')).toBe(relaxedHere); // sigmoid's distribution cases on relaxed too, where this worker has it
     expect(json.options.distributions.map((d: { id: string }) => d.id)).toEqual(ids);
     const want = [...backends.map((b) => `sigmoid|${b}`), 'sigmoidBackwardFromOutput|simd', 'swishBetaGrad|simd', 'swigluBackward|simd',
       'biasSwishBackward|simd'].filter((k) => backends.includes(k.split('|')[1]));
