@@ -22,7 +22,10 @@ const names = activations.map((a) => a.name);
 const work = mkdtempSync(join(tmpdir(), 'swish-cli-'));
 
 function run(args: string[]) {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd: work, encoding: 'utf8' });
+  // The CLI runs on the backend this process has: with the vitest workers' relaxed-SIMD flag, relaxed
+  // (whose sigmoid and swish may differ from simd's in the last bit), so the values compare alike.
+  const flags = process.execArgv.filter((a) => a.includes('relaxed-simd'));
+  const r = spawnSync(process.execPath, [...flags, cli, ...args], { cwd: work, encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
