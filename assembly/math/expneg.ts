@@ -130,11 +130,7 @@ export const MAGIC60_V: usize = memory.data<f32>([MAGIC60, MAGIC60, MAGIC60, MAG
 }
 
 // @ts-ignore: decorator
-@inline export function expNegIndexV(z: v128): v128 { return expNegIndexAtV<Unfused>(z, v128.load(MAGIC_V)); }
-// @ts-ignore: decorator
 @inline export function expNegScaleV(k: v128): v128 { return i32x4.shl(k, 23); }
-// @ts-ignore: decorator
-@inline export function expNegReducedV(z: v128, k: v128): v128 { return expNegReducedAtV<Unfused>(z, k, v128.load(MAGIC_V)); }
 // @ts-ignore: decorator
 @inline export function expNegIndexAtV<M>(z: v128, magic: v128): v128 { return changetype<M>(0).nmadd(z, v128.load(LOG2E_V), magic); }
 // @ts-ignore: decorator
