@@ -1,7 +1,7 @@
 import { Swish, SwishBackward } from "../activations/swish";
-import { Gate, GateBackward } from "./gate";
+import { Gate, GateBackward, ScaleSlope } from "./gate";
 
 /** swiglu(a, b) = swish(a)·b; p0 = β. The swish element math is the activation's own. */
-export type Swiglu = Gate<Swish>;
+export type Swiglu = Gate<Swish, ScaleSlope>;
 /** ∂L/∂a = dy·b·swish'(a), ∂L/∂b = dy·swish(a). */
-export type SwigluBackward = GateBackward<Swish, SwishBackward>;
+export type SwigluBackward = GateBackward<Swish, SwishBackward, ScaleSlope>;

@@ -139,8 +139,25 @@ export const GT_MAX = Math.fround(13.146246910095215);
 /** And the first with |gelu'(−a)| < 2^-126 (13.3418827): gelu' is −0 from −GD_MAX down. */
 export const GD_MAX = Math.fround(13.341882705688477);
 
+/**
+ * gelu(x) for |x| < 2^-125, where the result is subnormal: x/2 + x²/√(2π)·(1 + …) rounds to x/2
+ * rounded towards +∞ (x/2 is exact in float64, and rounding x·Φ(x) there twice would round a
+ * tie to even instead). ±0 stays ±0.
+ */
+function geluSubnormal(x: number): number {
+  const h = x * 0.5;
+  const r = Math.fround(h);
+  const up = r < h ? r + 2 ** -149 : r;
+  return up === 0 ? x * 0 : up;
+}
+
 /** gelu(x) = x·Φ(x), Φ(−|x|) = ½·erfc(|x|/√2); flushed where the kernels flush. */
 export function geluJs(x: number): number {
+  return Math.abs(x) < 2 ** -125 ? geluSubnormal(x) : geluFloat64(x);
+}
+
+/** gelu(x) in float64 before its rounding to f32 (geglu multiplies it by b first); flushed where the kernels flush. */
+export function geluFloat64(x: number): number {
   if (Math.abs(x) >= GT_MAX) return x < 0 ? -0 : x;
   const tail = 0.5 * erfcCody(Math.abs(x) * Math.SQRT1_2);
   if (!(x < 0)) return x * (1 - tail);
@@ -176,9 +193,12 @@ export const gelu = defineActivation({
       formula: 'gelu(x) = x·Φ(x) = ½x·(1 + erf(x/√2))',
       notes: 'Φ(x) for x < 0 is computed as a tail of its own (no 1 − erf), so gelu keeps its relative accuracy ' +
         'down to x = −13.1462469, where it leaves the normal range; from there down it is flushed to −0 ' +
-        'in every backend (it never returns a subnormal). gelu(+∞) = +∞, gelu(−∞) = −0, gelu(±0) = ±0, gelu(NaN) = NaN.',
+        'in every backend. For |x| < 2^-125 the result is subnormal and correctly rounded (x/2 rounded towards +∞), ' +
+        'the same bits in every backend. gelu(+∞) = +∞, gelu(−∞) = −0, gelu(±0) = ±0, gelu(NaN) = NaN.',
       bound: { ulp: { simd: 3, wasm: 3, js: 1 } },
-      exact: [[Infinity, Infinity], [-Infinity, -0], [NaN, NaN], [0, 0], [-0, -0]],
+      // 2^-149 and 0x007fffff·2^-149: x/2 is a tie, and x²/√(2π) > 0 breaks it upwards.
+      exact: [[Infinity, Infinity], [-Infinity, -0], [NaN, NaN], [0, 0], [-0, -0], [2 ** -149, 2 ** -149], [-(2 ** -149), -0],
+        [0x7fffff * 2 ** -149, 2 ** -127], [-0x7fffff * 2 ** -149, -0x3fffff * 2 ** -149]],
       reference: (x) => gelu64(x),
       js: (x, o, n) => { for (let i = 0; i < n; i++) o[i] = geluJs(x[i]); },
     },
