@@ -51,11 +51,20 @@ export const sigmoid = defineActivation({
       domain: [0, 1],
       params: [],
       formula: 'dx = dy·y·(1−y), y = σ(x) kept from the forward pass',
-      notes: 'Cheaper, but once y has rounded to 1 (x ≳ 17) the result is 0, not the true tiny gradient.',
+      notes: 'Cheaper, but once y has rounded to 1 (x ≳ 17) the result is 0, not the true tiny gradient. ' +
+        'Outside its domain [0, 1] (not an output of σ) the result is dy·(y·(1 − y)) in f32 arithmetic, each step ' +
+        'rounded, the same bits in every backend: −∞·dy once |y| > 1.8e19 (NaN for dy = 0).',
       bound: { ulp: { simd: 4, wasm: 4, js: 1 }, absDy: 2 ** -23 },
       exact: [[0, 0], [1, 0], [0.5, 0.25]],
       reference: (y, dy) => dy * y * (1 - y),
-      js: (y, d, o, n) => { for (let i = 0; i < n; i++) o[i] = d[i] * (y[i] * (1 - y[i])); },
+      // Outside [0, 1] (y·(1 − y) < 0) in f32 arithmetic, step by step as the kernels: see the notes.
+      js: (y, d, o, n) => {
+        for (let i = 0; i < n; i++) {
+          const v = y[i];
+          const g = v * (1 - v);
+          o[i] = g >= 0 ? d[i] * g : d[i] * Math.fround(v * Math.fround(1 - v));
+        }
+      },
     },
   },
 });

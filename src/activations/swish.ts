@@ -10,10 +10,13 @@ const swishT = (x: number, p: readonly number[]) => Math.fround(Math.fround(p[0]
 /** As assembly/activations/swish.ts: x is clamped to ±FLT_MAX, so x = ±∞ (where σ' is 0) gives 0. */
 const X_SQ_MAX = 3.4028234663852886e38;
 
-/** x·σ(t): x/(1+e^−t) for t ≥ 0, x·e^t/(1+e^t) below, and ±0 where x·e^t < SWISH_FLUSH. */
+/**
+ * x·σ(t): x/(1+e^−t) for t ≥ 0, x·e^t/(1+e^t) below, and ±0 where x·e^t < SWISH_FLUSH. t = NaN
+ * with x not NaN means β = 0 and x = ±∞: x/2 = ±∞ there, the limit of x·σ(0·x), as the kernels give.
+ */
 export function swishJs(x: number, beta: number): number {
   const t = Math.fround(beta * x);
-  const e = Math.exp(-Math.abs(t));
+  const e = t === t ? Math.exp(-Math.abs(t)) : 1;
   if (!(t < 0)) return x / (1 + e);
   const xe = x * e;
   return Math.abs(xe) < SWISH_FLUSH || e === 0 ? (x < 0 ? -0 : 0) : xe / (1 + e);
@@ -53,7 +56,8 @@ export const swish = defineActivation({
       shape: 'map',
       params: BETA,
       formula: 'swish(x) = x·σ(βx)',
-      notes: 'Against x·σ(fl(βx)). swish(+∞) = +∞, swish(−∞) = −0, swish(NaN) = NaN. β must be finite in f32. Results below 2^-126 are flushed to a zero of x\'s sign (from 2^-126·(1 − 2^-20) down).',
+      notes: 'Against x·σ(fl(βx)). swish(+∞) = +∞, swish(−∞) = −0, swish(NaN) = NaN; with β = 0, swish(±∞) = ±∞ ' +
+        '(the limit of x·σ(0) = x/2; the gradients give NaN there, 0·∞). β must be finite in f32. Results below 2^-126 are flushed to a zero of x\'s sign (from 2^-126·(1 − 2^-20) down).',
       bound: { ulp: { simd: 3, wasm: 3, js: 1 } },
       exact: [[Infinity, Infinity], [-Infinity, -0], [NaN, NaN], [0, 0], [-0, -0]],
       reference: (x, p) => x * sigmoid64(swishT(x, p)),

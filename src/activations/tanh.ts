@@ -58,11 +58,20 @@ export const tanh = defineActivation({
       params: [],
       formula: 'dx = dy·(1 − y²), y = tanh x kept from the forward pass',
       notes: 'Cheaper, but once y has rounded to ±1 (|x| >= 9.010914) the result is 0, not the true tiny ' +
-        'gradient; near there it inherits the rounding of y (use tanhBackward for accuracy).',
+        'gradient; near there it inherits the rounding of y (use tanhBackward for accuracy). Outside its domain ' +
+        '[−1, 1] (not an output of tanh) the result is dy·((1 − y)·(1 + y)) in f32 arithmetic, each step rounded, ' +
+        'the same bits in every backend: −∞·dy once |y| > 1.8e19 (NaN for dy = 0).',
       bound: { ulp: { simd: 2, wasm: 2, js: 1 }, absDy: 2 ** -23 },
       exact: [[1, 0], [-1, 0], [0, 1], [-0, 1], [NaN, NaN]],
       reference: (y, dy) => dy * (1 - y * y),
-      js: (y, d, o, n) => { for (let i = 0; i < n; i++) o[i] = d[i] * ((1 - y[i]) * (1 + y[i])); },
+      // Outside [−1, 1] ((1 − y)(1 + y) < 0) in f32 arithmetic, step by step as the kernels: see the notes.
+      js: (y, d, o, n) => {
+        for (let i = 0; i < n; i++) {
+          const v = y[i];
+          const g = (1 - v) * (1 + v);
+          o[i] = g >= 0 ? d[i] * g : d[i] * Math.fround(Math.fround(1 - v) * Math.fround(1 + v));
+        }
+      },
     },
   },
 });
