@@ -20,6 +20,9 @@ const MAG_V: usize = memory.data<u32>([0x7FFFFFFF, 0x7FFFFFFF, 0x7FFFFFFF, 0x7FF
 
 /** gelu(x) = x·Φ(x). */
 @final export class Gelu {
+  /** A marker: a fused gate over gelu runs two chains a step, not four (loop.ts, `narrow`). */
+  // @ts-ignore: decorator
+  @inline narrowGate(): void {}
   // @ts-ignore: decorator
   @inline s(x: f32, a: f32, b: f32): f32 {
     const bits = reinterpret<u32>(x);

@@ -9,7 +9,8 @@
 // whose f(a)/a is flat near 0 (gelu: Φ(a·2^70) = Φ(a)·(1 + 2^-30.3) at most, for |a·2^70| <= 2^-30).
 // The scaled gate is >= 2^-80 (normal), |gate·b| < 2^98, and the last scaling is exact unless the
 // result is subnormal. A vector step takes that path only when one of its lanes is tiny (zeros are
-// not), so ordinary data pay four operations and a branch that is never taken.
+// not), so ordinary data pay three operations per vector and one branch per 16 elements that is
+// never taken.
 
 // @ts-ignore: decorator
 @inline const TWO70: f32 = reinterpret<f32>(0x62800000); // 2^70
@@ -43,10 +44,6 @@ const MAG_V: usize = memory.data<u32>([0x7FFFFFFF, 0x7FFFFFFF, 0x7FFFFFFF, 0x7FF
 function gateScaled<F, P>(a: f32, m: f32, p0: f32, p1: f32): f32 {
   return (changetype<F>(0).s(a * TWO70, changetype<P>(0).s(p0), p1) * m) * TWO_M70;
 }
-function gateScaledV<F, P>(a: v128, m: v128, p0: v128, p1: v128): v128 {
-  const scaled = changetype<F>(0).v(f32x4.mul(a, v128.load(TWO70_V)), changetype<P>(0).v(p0), p1);
-  return f32x4.mul(f32x4.mul(scaled, m), v128.load(TWO_M70_V));
-}
 
 /** f(a)·m, with the tiny-gate path above. */
 // @ts-ignore: decorator
@@ -55,29 +52,42 @@ function gateScaledV<F, P>(a: v128, m: v128, p0: v128, p1: v128): v128 {
   return changetype<F>(0).s(a, p0, p1) * m;
 }
 
-/** Four lanes of gateTimes, bit-identical to it. */
+/** The lanes of a vector step that need the scaled path: 0 < |a| < 2^-100 (zeros do not). */
 // @ts-ignore: decorator
-@inline function gateTimesV<F, P>(a: v128, m: v128, p0: v128, p1: v128): v128 {
-  const r = f32x4.mul(changetype<F>(0).v(a, p0, p1), m);
-  const tiny = i32x4.lt_u(i32x4.sub(v128.and(a, v128.load(MAG_V)), i32x4.splat(1)), v128.load(TINY_M1_V));
-  if (!v128.any_true(tiny)) return r;
-  return v128.bitselect(gateScaledV<F, P>(a, m, p0, p1), r, tiny);
+@inline function tinyLanes(a: v128): v128 {
+  return i32x4.lt_u(i32x4.sub(v128.and(a, v128.load(MAG_V)), i32x4.splat(1)), v128.load(TINY_M1_V));
 }
+
+// The vector forms split gateTimes in two: `v` is the ordinary path alone, with no branch, so that
+// the loops' four chains stay in one basic block (V8 schedules them side by side; a branch in each
+// chain's op took swiglu from 3.2 to 5.4 ns/element and gegluBackward from 8.5 to 12.5), and the
+// loops (loop.ts: the `rare` hook of mapBinary and mapGateGrad) ask `rare` whether a lane of a
+// 16-element step needs the scaled path, and run that step through the scalar `s` when one does.
 
 /** f(a)·b, with f = F's element math; p0, p1 are F's parameters (P: see above). */
 @final export class Gate<F, P> {
+  /** Two chains in the loops when F's element math asks for it (gelu: see loop.ts). */
+  // @ts-ignore: decorator
+  @inline narrow(): bool { return isDefined(changetype<F>(0).narrowGate); }
   // @ts-ignore: decorator
   @inline s(a: f32, b: f32, p0: f32, p1: f32): f32 { return gateTimes<F, P>(a, b, p0, p1); }
+  /** The ordinary path; a step with a lane where `rare` is set runs through `s` (loop.ts). */
   // @ts-ignore: decorator
-  @inline v(a: v128, b: v128, p0: v128, p1: v128): v128 { return gateTimesV<F, P>(a, b, p0, p1); }
+  @inline v(a: v128, b: v128, p0: v128, p1: v128): v128 { return f32x4.mul(changetype<F>(0).v(a, p0, p1), b); }
+  // @ts-ignore: decorator
+  @inline rare(a: v128): v128 { return tinyLanes(a); }
 }
 
 /**
- * ∂L/∂a = dy·b·f'(a) into outA (D applied to the upstream gradient dy·b), ∂L/∂b = dy·f(a)
- * into outB (with the tiny-gate path). Both inputs are read before either output is written, so
- * outA = a, outB = b works.
+ * ∂L/∂a = dy·b·f'(a) (D applied to the upstream gradient dy·b) and ∂L/∂b = dy·f(a) (with the
+ * tiny-gate path): `s` stores both; the vector forms give them apart (`v` is ∂L/∂a, `w` the
+ * ordinary ∂L/∂b, `rare` as Gate's for it), and mapGateGrad stores them after every load of
+ * its step, so outA = a, outB = b works.
  */
 @final export class GateBackward<F, D, P> {
+  /** Two chains in the loops when F's element math asks for it (gelu: see loop.ts). */
+  // @ts-ignore: decorator
+  @inline narrow(): bool { return isDefined(changetype<F>(0).narrowGate); }
   // @ts-ignore: decorator
   @inline s(a: f32, b: f32, dy: f32, p0: f32, p1: f32, outA: usize, outB: usize): void {
     const da = changetype<D>(0).s(a, dy * b, p0, p1);
@@ -86,10 +96,9 @@ function gateScaledV<F, P>(a: v128, m: v128, p0: v128, p1: v128): v128 {
     store<f32>(outB, db);
   }
   // @ts-ignore: decorator
-  @inline v(a: v128, b: v128, dy: v128, p0: v128, p1: v128, outA: usize, outB: usize): void {
-    const da = changetype<D>(0).v(a, f32x4.mul(dy, b), p0, p1);
-    const db = gateTimesV<F, P>(a, dy, p0, p1);
-    v128.store(outA, da);
-    v128.store(outB, db);
-  }
+  @inline v(a: v128, b: v128, dy: v128, p0: v128, p1: v128): v128 { return changetype<D>(0).v(a, f32x4.mul(dy, b), p0, p1); }
+  // @ts-ignore: decorator
+  @inline w(a: v128, dy: v128, p0: v128, p1: v128): v128 { return f32x4.mul(changetype<F>(0).v(a, p0, p1), dy); }
+  // @ts-ignore: decorator
+  @inline rare(a: v128): v128 { return tinyLanes(a); }
 }
