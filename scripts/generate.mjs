@@ -54,12 +54,22 @@ const SIGNATURE = {
   biasGrad: ['(x: usize, bias: usize, dy: usize, out: usize, n: i32, C: i32, a: f32, b: f32): void', 'mapBiasGrad', '(x, bias, dy, out, n, C, a, b)'],
 };
 let as = `${HEADER}import { mapUnary, mapBinary, sumGrad, mapGateGrad, mapBias, mapBiasGrad } from "../loop";\n`;
-for (const s of [...specs, ...fused]) as += `import { ${Object.keys(s.kernels).map(pascal).join(', ')} } from "../${s.dir}/${s.name}";\n`;
+// A kernel with `wideBelow` runs its op NameWide instead of Name while |first parameter| < wideBelow
+// (the fast op's range assumptions need the parameter that large): one branch per call.
+const opNames = (k, kr) => (kr.wideBelow ? [pascal(k), `${pascal(k)}Wide`] : [pascal(k)]);
+for (const s of [...specs, ...fused]) as += `import { ${Object.entries(s.kernels).flatMap(([k, kr]) => opNames(k, kr)).join(', ')} } from "../${s.dir}/${s.name}";\n`;
 as += '\n';
 for (const s of [...specs, ...fused]) {
   for (const [k, kr] of Object.entries(s.kernels)) {
     const [sig, loop, args] = SIGNATURE[kr.shape];
-    as += `export function ${k}${sig} { ${kr.shape === 'sum' ? 'return ' : ''}${loop}<${pascal(k)}>${args}; }\n`;
+    const ret = kr.shape === 'sum' ? 'return ' : '';
+    if (kr.wideBelow) {
+      if (!(Math.fround(kr.wideBelow) === kr.wideBelow && kr.wideBelow > 0)) throw new Error(`${k}: wideBelow must be a positive f32`);
+      const p = sig.includes('p0') ? 'p0' : 'a';
+      as += `export function ${k}${sig} { if (abs<f32>(${p}) < ${kr.wideBelow}) ${ret}${loop}<${pascal(k)}Wide>${args}; else ${ret}${loop}<${pascal(k)}>${args}; }\n`;
+    } else {
+      as += `export function ${k}${sig} { ${ret}${loop}<${pascal(k)}>${args}; }\n`;
+    }
   }
 }
 write('assembly/generated/kernels.ts', as);

@@ -37,8 +37,9 @@ export interface Param {
   /** Only values > 0 make sense (e.g. softplus's β): others are a RangeError. */
   positive?: boolean;
   /**
-   * Nonzero values smaller than this in magnitude are a RangeError: the kernels' clamps assume
-   * them away (swish's β: below 2^-60, inputs beyond 2^95 would no longer saturate σ).
+   * Nonzero values smaller than this in magnitude are a RangeError: the range the kernels were
+   * swept over ends there (swish's β: 2^-60; below 2^-20 its forward kernels take their wide op,
+   * see `wideBelow`).
    */
   minAbs?: number;
 }
@@ -59,6 +60,12 @@ interface KernelBase {
    * (gradients with dy = 1): [input, result]. Compared with Object.is, so −0 is not 0.
    */
   exact?: readonly (readonly [number, number])[];
+  /**
+   * While |first parameter| < wideBelow the kernel runs the op `${Name}Wide` instead of `${Name}`:
+   * element math valid for every input, slower, for parameters the fast op's range assumptions
+   * exclude (swish's β: the fast op clamps |x| to 2^27, which changes no result for |β| >= 2^-20).
+   */
+  wideBelow?: number;
 }
 
 export interface MapKernel extends KernelBase {

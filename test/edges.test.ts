@@ -69,6 +69,40 @@ describe.each(BACKENDS)('%s backend', (backend) => {
     expect(Array.from(S.biasSwish(x, F([0, 0]), undefined, 0))).toEqual(want);
   });
 
+  test('small β, huge x: swish, swiglu and biasSwish within bound where x·e^(βx) is normal though |βx| >= 109 (16-wide and tail paths)', () => {
+    // The exact values, from the float64 reference: swish(−109·2^60, 2^-60) = −5.77e-28 (issue #14,
+    // defect 3), and one that the property test found, 6.166e-30. Then |x| up to FLT_MAX with
+    // |β| in [2^-60, 2^-20), where the fast path's clamps (|x| <= 2^27) would give ±0.
+    const ref = kernels.swish.reference;
+    const cases: [number, number][] = [[-109 * 2 ** 60, 2 ** -60], [1343139627552211000, -8.115314e-17]];
+    for (const [x, beta] of cases) {
+      const want = ref(Math.fround(x), [Math.fround(beta)]);
+      expect(Math.abs(want)).toBeGreaterThan(2 ** -126);
+      for (const got of [S.swish(F([x]), undefined, beta)[0], S.swiglu(F([x]), F([1]), undefined, beta)[0],
+        S.biasSwish(F([x]), F([0]), undefined, beta)[0]]) expect(ulpError(got, want), `swish(${x}, ${beta}) = ${got}, exact ${want}`).toBeLessThanOrEqual(3);
+    }
+    const r = rng(3);
+    for (const beta of [2 ** -21, -(2 ** -40), 2 ** -60, 9.5e-7]) {
+      const n = 1027;
+      const x = new Float32Array(n);
+      for (let i = 0; i < n; i++) x[i] = (r() < 0.5 ? -1 : 1) * 2 ** (128 * r());
+      const got = S.swish(x, undefined, beta);
+      const gate = S.swiglu(x, new Float32Array(n).fill(1), undefined, beta);
+      let bad = 0, normal = 0;
+      let first = '';
+      for (let i = 0; i < n; i++) {
+        const want = ref(x[i], [Math.fround(beta)]);
+        if (!(Math.abs(want) >= 2 ** -126)) continue;
+        normal++;
+        for (const g of [got[i], gate[i]]) {
+          if (!(ulpError(g, want) <= 3)) { bad++; first ||= `beta ${beta}: swish(${x[i]}) = ${g}, exact ${want}`; }
+        }
+      }
+      expect(normal).toBeGreaterThan(n / 4);
+      expect(bad, first).toBe(0);
+    }
+  });
+
   test('hardSwishBackward at the corners follows current PyTorch: 0 at x = −3, dy at x = 3', () => {
     const got = S.hardSwishBackward(F([-3, 3, -3, 3]), F([1, 1, -2.5, -2.5]));
     expect(Array.from(got)).toEqual([0, 1, 0, -2.5]);

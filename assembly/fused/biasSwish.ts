@@ -1,4 +1,4 @@
-import { Swish, SwishBackward } from "../activations/swish";
+import { Swish, SwishBackward, SwishWide } from "../activations/swish";
 
 // The bias loops (loop.ts: mapBias, mapBiasGrad) add the bias themselves: these ops are swish's.
 
@@ -8,6 +8,14 @@ import { Swish, SwishBackward } from "../activations/swish";
   @inline s(x: f32, a: f32, b: f32): f32 { return changetype<Swish>(0).s(x, a, b); }
   // @ts-ignore: decorator
   @inline v(x: v128, a: v128, b: v128): v128 { return changetype<Swish>(0).v(x, a, b); }
+}
+
+/** swish(x + bias) for |β| < 2^-20 (generated dispatch: `wideBelow`); a = β. */
+@final export class BiasSwishWide {
+  // @ts-ignore: decorator
+  @inline s(x: f32, a: f32, b: f32): f32 { return changetype<SwishWide>(0).s(x, a, b); }
+  // @ts-ignore: decorator
+  @inline v(x: v128, a: v128, b: v128): v128 { return changetype<SwishWide>(0).v(x, a, b); }
 }
 
 /** dy·swish'(x + bias); a = β. */

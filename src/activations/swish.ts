@@ -54,10 +54,11 @@ export const swish = defineActivation({
   kernels: {
     swish: {
       shape: 'map',
+      wideBelow: 2 ** -20,
       params: BETA,
       formula: 'swish(x) = x·σ(βx)',
       notes: 'Against x·σ(fl(βx)). swish(+∞) = +∞, swish(−∞) = −0, swish(NaN) = NaN; with β = 0, swish(±∞) = ±∞ ' +
-        '(the limit of x·σ(0) = x/2; the gradients give NaN there, 0·∞). β must be finite in f32. Results below 2^-126 are flushed to a zero of x\'s sign (from 2^-126·(1 − 2^-20) down).',
+        '(the limit of x·σ(0) = x/2; the gradients give NaN there, 0·∞). β must be finite in f32; for |β| < 2^-20 (β = 0 too) the WebAssembly kernels take a slower path in float64 whose range is every f32 x (the fast one clamps |x| to 2^27). Results below 2^-126 are flushed to a zero of x\'s sign (from 2^-126·(1 − 2^-20) down).',
       bound: { ulp: { simd: 3, wasm: 3, js: 1 } },
       exact: [[Infinity, Infinity], [-Infinity, -0], [NaN, NaN], [0, 0], [-0, -0]],
       reference: (x, p) => x * sigmoid64(swishT(x, p)),

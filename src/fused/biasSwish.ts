@@ -16,6 +16,7 @@ export const biasSwish = defineFused({
   kernels: {
     biasSwish: {
       shape: 'bias',
+      wideBelow: 2 ** -20,
       params: BETA,
       formula: 'out[r, c] = swish(x[r, c] + bias[c])',
       notes: 'x.length must be a multiple of bias.length. Against swish(fl(x + bias)).',

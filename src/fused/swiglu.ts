@@ -31,6 +31,7 @@ export const swiglu = defineFused({
   kernels: {
     swiglu: {
       shape: 'binary',
+      wideBelow: 2 ** -20,
       args: ['a', 'b'],
       params: BETA,
       formula: 'swiglu(a, b) = a·σ(βa)·b',
@@ -42,6 +43,7 @@ export const swiglu = defineFused({
     },
     swigluBackward: {
       shape: 'gateGrad',
+      wideBelow: 2 ** -20,
       params: BETA,
       formula: '∂L/∂a = dy·b·swish′(a), ∂L/∂b = dy·swish(a)',
       notes: 'Both gradients in one pass. ∂L/∂a has the mixed bound of swishBackward, scaled by |dy·b|; ∂L/∂b uses the flushed gate of the forward.',
