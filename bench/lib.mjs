@@ -58,17 +58,8 @@ export function table(header, rows) {
   return [line(header), '|' + w.map((x) => '-'.repeat(x + 2)).join('|') + '|', ...rows.map(line)].join('\n');
 }
 
-/** mulberry32: a small seeded generator of numbers in [0, 1), so inputs are the same every run. */
-export function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// rng: the tests' seeded generator (mulberry32), so inputs are the same every run.
+export { rng } from '../test/rng.js';
 
 /**
  * The input distributions of the benchmark's value-independence cases (`npm run bench`, names

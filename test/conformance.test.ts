@@ -4,7 +4,7 @@
 import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import * as S from '../src/index.js';
 import { activations, kernels, kernelNames, type KernelName } from '../src/registry.js';
-import { BACKENDS, SPECIALS, activationOf, inputFor, sumReference, uniform, withinBound } from './helpers.js';
+import { BACKENDS, SPECIALS, callKernel, inputFor, sumReference, uniform, withinBound } from './helpers.js';
 
 const LENGTHS = [...Array.from({ length: 34 }, (_, i) => i), ...Array.from({ length: 11 }, (_, i) => 1020 + i)];
 
@@ -24,16 +24,6 @@ function paramSets(k: KernelName): (number[] | undefined)[] {
 
 const f32s = (p: number[] | undefined, k: KernelName) =>
   kernels[k].params.map((s, i) => Math.fround(p?.[i] ?? s.default));
-
-/** Calls kernel k through the public API; returns the output array or the sum. */
-function call(k: KernelName, a: Float32Array, dy: Float32Array, out: Float32Array | undefined, p?: number[]) {
-  const fn = (S as any)[k];
-  const shape = kernels[k].shape;
-  const extra = p ?? [];
-  if (shape === 'map') return fn(a, out, ...extra);
-  if (shape === 'grad') return fn(a, dy, out, ...extra);
-  return fn(a, dy, ...extra);
-}
 
 /** Random inputs for kernel k: x in [−20, 20], or for a kernel that reads a kept output, f(x). */
 function input(k: KernelName, n: number, seed: number): Float32Array {
@@ -64,6 +54,10 @@ let selected: S.Backend;
 beforeAll(async () => {
   selected = await S.init();
 });
+// Every test here must assert: one whose loop skipped every element would otherwise pass.
+beforeEach(() => {
+  expect.hasAssertions();
+});
 
 test('every backend is available in Node, relaxed SIMD included, and init() selects relaxed', () => {
   // Node >= 21 has relaxed SIMD; Node 20 only with the flag vitest.config.ts gives the workers.
@@ -88,7 +82,7 @@ describe.each(BACKENDS)('%s backend', (backend) => {
         const dy = uniform(n, -2, 2, n + 1000);
         const aCopy = a.slice();
         const dyCopy = dy.slice();
-        const got = call(k, a, dy, undefined, p);
+        const got = callKernel(k, a, dy, undefined, p);
         if (kr.shape === 'sum') expectSumWithin(k, a, dy, got, f32s(p, k));
         else {
           expect(got.length).toBe(n);
@@ -99,8 +93,8 @@ describe.each(BACKENDS)('%s backend', (backend) => {
       }
     });
 
-    test('offset subarray views in and out, and in-place output', () => {
-      if (kr.shape === 'sum') return; // a sum has no output array; views are covered below
+    // A sum has no output array: its views are the test after this one.
+    if (kr.shape !== 'sum') test('offset subarray views in and out, and in-place output', () => {
       for (const n of [1, 3, 4, 5, 7, 8, 9, 31, 1023, 1029]) {
         const base = input(k, n + 7, n);
         const a = base.subarray(3, 3 + n);
@@ -108,7 +102,7 @@ describe.each(BACKENDS)('%s backend', (backend) => {
         const dy = dyBase.subarray(1, 1 + n);
         const outBase = new Float32Array(n + 10).fill(123);
         const out = outBase.subarray(5, 5 + n);
-        const ret = call(k, a, dy, out);
+        const ret = callKernel(k, a, dy, out);
         expect(ret).toBe(out);
         expectWithin(k, backend, a, dy, out, f32s(undefined, k));
         // The elements around the view are untouched.
@@ -116,31 +110,30 @@ describe.each(BACKENDS)('%s backend', (backend) => {
         expect(Array.from(outBase.subarray(5 + n))).toEqual([123, 123, 123, 123, 123]);
         // In place over the first input gives the same values.
         const inPlace = a.slice();
-        expect(call(k, inPlace, dy, inPlace)).toBe(inPlace);
+        expect(callKernel(k, inPlace, dy, inPlace)).toBe(inPlace);
         expect(inPlace).toEqual(out);
         // And in place over dy.
         if (kr.shape === 'grad') {
           const dyInPlace = dy.slice();
-          call(k, a, dyInPlace, dyInPlace);
+          callKernel(k, a, dyInPlace, dyInPlace);
           expect(dyInPlace).toEqual(out);
         }
       }
     });
 
-    test('sums over subarray views equal sums over copies', () => {
-      if (kr.shape !== 'sum') return;
+    if (kr.shape === 'sum') test('sums over subarray views equal sums over copies', () => {
       const base = input(k, 1100, 5);
       const dyBase = uniform(1100, -2, 2, 6);
       const a = base.subarray(13, 13 + 1030);
       const dy = dyBase.subarray(2, 2 + 1030);
-      expect(call(k, a, dy, undefined)).toBe(call(k, a.slice(), dy.slice(), undefined));
+      expect(callKernel(k, a, dy, undefined)).toBe(callKernel(k, a.slice(), dy.slice(), undefined));
     });
 
-    test('special and extreme values against the reference', () => {
-      if (kr.shape === 'sum') return; // its special values are in the table test below
+    // A sum's special values are in the table test below.
+    if (kr.shape !== 'sum') test('special and extreme values against the reference', () => {
       const a = inputFor(k, SPECIALS);
       const inputs = Array.from(a);
-      const got = call(k, a, new Float32Array(a.length).fill(1), undefined);
+      const got = callKernel(k, a, new Float32Array(a.length).fill(1), undefined);
       for (let i = 0; i < a.length; i++) {
         if (!Number.isFinite(inputs[i])) continue; // ±∞, NaN: exact table below
         const ref = kr.shape === 'map' ? kr.reference(inputs[i], f32s(undefined, k)) : kr.reference(inputs[i], 1, f32s(undefined, k));
@@ -155,7 +148,7 @@ describe.each(BACKENDS)('%s backend', (backend) => {
     for (const a of activations) expect(kernels[a.forward].exact?.length, a.name).toBeGreaterThan(0);
   });
   test.each(EXACT)('%s(%s) is exactly %s (dy = 1)', (k, x, want) => {
-    const got = call(k, new Float32Array([x]), new Float32Array([1]), undefined)[0];
+    const got = callKernel(k, new Float32Array([x]), new Float32Array([1]), undefined)[0];
     expect(Object.is(got, want), `got ${got}`).toBe(true);
   });
 
@@ -190,7 +183,7 @@ describe.each(BACKENDS)('%s backend', (backend) => {
       const p = beta === undefined ? [] : [beta];
       const x = uniform(1029, -20, 20, 42).map((v) => Math.round(v * 256) / 256);
       const dy = new Float32Array(x.length).fill(1);
-      const got = call(act.backward, x, dy, undefined, beta === undefined ? undefined : p);
+      const got = callKernel(act.backward, x, dy, undefined, beta === undefined ? undefined : p);
       const full = fwd.params.map((q, i) => (i === 0 && beta !== undefined ? beta : q.default));
       const kinks = act.kinks?.(full) ?? [];
       for (let i = 0; i < x.length; i++) {
@@ -214,7 +207,7 @@ describe.each(BACKENDS)('%s backend', (backend) => {
         const central = (hb: number) => (loss(beta + hb) - loss(beta - hb)) / (2 * hb);
         // Richardson extrapolation cancels the h² term: what is left is of order h⁴.
         const fd = (4 * central(2 ** -9) - central(2 ** -8)) / 3;
-        const got = call(pg, x, dy, undefined, [beta]);
+        const got = callKernel(pg, x, dy, undefined, [beta]);
         expect(Math.abs(got - fd), `${pg}: got ${got}, finite difference ${fd}`).toBeLessThanOrEqual(1e-6 * Math.abs(fd) + 1e-6);
       });
     }
@@ -226,7 +219,7 @@ describe('backends agree with each other', () => {
   const dy = uniform(4099, -2, 2, 12);
   const run = (b: S.Backend, k: KernelName, p?: number[]) => {
     S.setBackend(b);
-    return call(k, inputFor(k, x), dy, undefined, p);
+    return callKernel(k, inputFor(k, x), dy, undefined, p);
   };
 
   test.each(kernelNames.filter((k) => kernels[k].shape !== 'sum'))(

@@ -6,13 +6,12 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import * as S from '../src/index.js';
 import { curve, MAX_CURVE_POINTS } from '../src/curve.js';
 import { activations, kernels, type KernelName } from '../src/registry.js';
-import { BACKENDS, withinBound } from './helpers.js';
+import { BACKENDS, api as fn, withinBound } from './helpers.js';
 
 beforeAll(async () => {
   await S.init();
 });
 
-const fn = (k: KernelName) => (S as unknown as Record<string, (...a: unknown[]) => unknown>)[k];
 const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
 
 test('curve is exported from the package entry', () => {

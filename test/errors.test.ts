@@ -5,7 +5,7 @@ import vm from 'node:vm';
 import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import * as S from '../src/index.js';
 import { kernels, type KernelName } from '../src/registry.js';
-import { BACKENDS, sumReference, uniform, withinBound } from './helpers.js';
+import { BACKENDS, api, sumReference, uniform, withinBound } from './helpers.js';
 
 type ArgName = 'x' | 'y' | 'dy' | 'out' | 'beta';
 const ARRAY_ARGS: readonly ArgName[] = ['x', 'y', 'dy', 'out'];
@@ -57,8 +57,9 @@ function valid(fn: Fn, n = N): Vals {
   return v;
 }
 
+/** Calls fn with the arguments of v, in its argument order. */
 function call(fn: Fn, v: Vals): unknown {
-  return (S as any)[fn.name](...fn.args.map((a) => v[a]));
+  return api(fn.name)(...fn.args.map((a) => v[a]));
 }
 
 const input = (fn: Fn, v: Vals) => (fn.args.includes('y') ? v.y : v.x) as Float32Array;

@@ -1,6 +1,10 @@
-// Shared by the test files: error measurement against float64 references, seeded random data.
+// Shared by the test files: calling a kernel by name, error measurement against float64
+// references, seeded random data (test/rng.js).
+import { expect } from 'vitest';
+import * as S from '../src/index.js';
 import type { Backend } from '../src/index.js';
 import { activations, kernels, type Activation, type KernelName } from '../src/registry.js';
+import { callKernel as callWith } from './call-kernel.js';
 
 /**
  * Every backend, best first, as availableBackends() lists them where all are available. The test
@@ -11,24 +15,56 @@ export const BACKENDS: Backend[] = ['relaxed', 'simd', 'wasm', 'js'];
 /** The WebAssembly ones. */
 export const WASM_BACKENDS = ['relaxed', 'simd', 'wasm'] as const;
 export { ulpError, withinBound, MIN_NORMAL, boundarySample } from '../src/accuracy.js';
+export { rng, uniform } from './rng.js';
 
-/** mulberry32: a small seeded generator, so every failure reproduces. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+/** A public function of the package by name (kernels, fused forms, classes' helpers alike). */
+export const api = (name: string) => (S as unknown as Record<string, (...args: any[]) => any>)[name];
+
+/** Calls registry kernel k through the public API (test/call-kernel.js): k(a, out, ...p) for a
+ * map, k(a, dy, out, ...p) for a grad, k(a, dy, ...p) for a sum; p omitted: the defaults. */
+export const callKernel = (k: KernelName, a: Float32Array, dy: Float32Array | undefined, out?: Float32Array, p: readonly number[] = []): any =>
+  callWith(S, k, a, dy, out, p);
+
+/**
+ * Counts failed element checks and keeps the first one's message, so that a test asserts once
+ * (one expect per element makes a test of thousands of elements take seconds):
+ * `const f = failures(); f.check(ok, () => msg) ...; f.expectNone();`
+ */
+export function failures(): { check(ok: boolean, msg: () => string): void; expectNone(): void } {
+  let bad = 0;
+  let first = '';
+  return {
+    check(ok, msg) {
+      if (!ok && !bad++) first = msg();
+    },
+    expectNone() {
+      expect(bad, `${bad} failed, the first: ${first}`).toBe(0);
+    },
   };
 }
 
-export function uniform(n: number, lo: number, hi: number, seed: number): Float32Array {
-  const r = rng(seed);
-  const a = new Float32Array(n);
-  for (let i = 0; i < n; i++) a[i] = lo + (hi - lo) * r();
-  return a;
+/**
+ * Asserts that got and want hold the same Float32Arrays element for element as toEqual compares
+ * them (same type and length, Object.is per element: NaN equals NaN, −0 is not 0), in one
+ * assertion: toEqual itself takes seconds on arrays of 10^5 elements.
+ */
+export function expectSameArrays(got: readonly Float32Array[], want: readonly Float32Array[], what = ''): void {
+  let first = '';
+  if (got.length !== want.length) first = `${got.length} arrays, expected ${want.length}`;
+  for (let j = 0; j < got.length && !first; j++) {
+    const [g, w] = [got[j], want[j]];
+    if (!(g instanceof Float32Array) || !(w instanceof Float32Array)) first = `array ${j} is not a Float32Array`;
+    else if (g.length !== w.length) first = `array ${j}: length ${g.length}, expected ${w.length}`;
+    else {
+      for (let i = 0; i < g.length; i++) {
+        if (!Object.is(g[i], w[i])) {
+          first = `array ${j}, element ${i}: ${Object.is(g[i], -0) ? '-0' : g[i]}, expected ${Object.is(w[i], -0) ? '-0' : w[i]}`;
+          break;
+        }
+      }
+    }
+  }
+  expect(first, what).toBe('');
 }
 
 /** The special values every backend must treat alike. */

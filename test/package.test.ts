@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { kernels, kernelNames, type KernelName } from '../src/registry.js';
 import { sumReference, uniform, withinBound } from './helpers.js';
+import { callKernel } from './call-kernel.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -39,8 +40,7 @@ function runAll(S: Api): Record<string, Float32Array | number> {
   const res: Record<string, Float32Array | number> = {};
   for (const k of kernelNames) {
     const a = readsY(k) ? Y : X;
-    const fn = (S as any)[k];
-    res[k] = kernels[k].shape === 'map' ? fn(a) : fn(a, DY);
+    res[k] = callKernel(S, k, a, DY);
   }
   return res;
 }

@@ -13,21 +13,32 @@
 //   (d) the backward (and the backward from a kept output) matches central differences of the
 //       float64 forward reference away from declared kinks;
 //   (e) in place (over either input, in ordinary arrays or in WebAssembly memory) equals out of
-//       place, bit for bit.
+//       place, bit for bit;
+//   (f) the fused forms (swiglu, geglu, biasSwish and their backwards): every backend within its
+//       bound of the float64 reference, simd and wasm bit for bit, special results identical,
+//       inputs untouched, in place equal to out of place.
 // Expected values come from the float64 references, exact identities and finite differences.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, test } from 'vitest';
 import * as S from '../src/index.js';
-import { activations, kernels as registryKernels, kernelNames, type Activation, type Kernel, type KernelName, type Param } from '../src/registry.js';
-import { BACKENDS, MIN_NORMAL, SPECIALS, WASM_BACKENDS } from './helpers.js';
+import { activations, fusedKernels, fusedSpecs, kernels as registryKernels, kernelNames, type Activation, type Kernel, type KernelName, type Param } from '../src/registry.js';
+import type { FusedKernel } from '../src/kernel.js';
+import { BACKENDS, MIN_NORMAL, SPECIALS, WASM_BACKENDS, api, callKernel } from './helpers.js';
 
 /** Every entry as the general Kernel type (the registry's literal types differ per entry). */
 const kernels: Record<string, Kernel> = registryKernels;
 
 const RUNS = 500;
-fc.configureGlobal({ seed: 42, numRuns: RUNS });
+// includeErrorInReport: the report shows the property's own message (input, backend, got and expected).
+fc.configureGlobal({ seed: 42, numRuns: RUNS, includeErrorInReport: true });
 
 const MAX_F32 = 3.4028234663852886e38;
+/**
+ * Array lengths 0..300, spread over the whole range: fast-check's default size ('small') caps a
+ * generated array at about 10 elements whatever maxLength says, which would never reach the
+ * 16-wide vector body of the kernels nor most of their tails.
+ */
+const LENGTHS = { maxLength: 300, size: 'max' } as const;
 
 beforeAll(async () => {
   await S.init();
@@ -71,18 +82,6 @@ function placed(values: ArrayLike<number>, offset: number): Float32Array {
   const base = new Float32Array(offset + values.length + 3).fill(-7.5);
   base.set(values, offset);
   return base.subarray(offset, offset + values.length);
-}
-
-/** Calls kernel k through the public API with parameters p. */
-/** A public kernel function by name (the activations of (c) may be absent from the registry). */
-const api = (name: string) => (S as any)[name] as (...args: unknown[]) => any;
-
-function call(k: KernelName, a: Float32Array, dy: Float32Array, out: Float32Array | undefined, p: readonly number[]) {
-  const fn = (S as any)[k];
-  const shape = kernels[k].shape;
-  if (shape === 'map') return fn(a, out, ...p);
-  if (shape === 'grad') return fn(a, dy, out, ...p);
-  return fn(a, dy, ...p);
 }
 
 /** On each backend in turn. */
@@ -143,9 +142,18 @@ function firstInput(k: KernelName): fc.Arbitrary<number> {
 /** Parameters of kernel k, f32-finite: the default, a moderate value or any finite f32; > 0 where
  * `positive`, ≥ 0 throughout when `nonNegative`, and 0 or at least `minAbs` in magnitude. */
 function paramsArb(k: KernelName, nonNegative = false): fc.Arbitrary<number[]> {
-  return fc.tuple(...kernels[k].params.map((q: Param) => {
+  return paramValues(kernels[k].params, nonNegative);
+}
+function paramValues(params: readonly Param[], nonNegative = false): fc.Arbitrary<number[]> {
+  return fc.tuple(...params.map((q: Param) => {
     const min = q.positive ? 2 ** -149 : nonNegative ? 0 : undefined;
-    const allowed = (v: number) => v === 0 || Math.abs(v) >= (q.minAbs ?? 0);
+    // DEFECT 3 of issue #14 (the lead is fixing it): swish's β (the parameters with a minAbs) is
+    // kept at |β| >= 2^-20 for now. With smaller |β| and huge |x| the WebAssembly kernels return 0
+    // where the exact value is normal: swish(x = 1343139627552211000, β = -8.115314e-17) is 0 on
+    // relaxed, simd and wasm, 6.166271e-30 on js and in the float64 reference. Drop the 2^-20
+    // once it is fixed.
+    const minAbs = q.minAbs === undefined ? 0 : Math.max(q.minAbs, 2 ** -20);
+    const allowed = (v: number) => v === 0 || Math.abs(v) >= minAbs;
     return fc.oneof(
       fc.constant(Math.fround(q.default)),
       fc.float({ min: min ?? -8, max: 8, noNaN: true }).filter(allowed),
@@ -158,7 +166,7 @@ interface Inputs { v: Float32Array; dy: Float32Array }
 /** v (and dy) of one random length 0..300, each at its own random offset. */
 function inputsArb(k: KernelName): fc.Arbitrary<Inputs> {
   return fc.record({
-    pairs: fc.array(fc.tuple(firstInput(k), dyF32), { maxLength: 300 }),
+    pairs: fc.array(fc.tuple(firstInput(k), dyF32), LENGTHS),
     vOff: fc.nat(7),
     dOff: fc.nat(7),
   }).map(({ pairs, vOff, dOff }) => ({
@@ -175,7 +183,7 @@ describe('(a) the backends agree', () => {
     '%s: simd and wasm bit-identical, js and relaxed within both bounds, special results identical', (k) => {
       const grad = kernels[k].shape === 'grad';
       fc.assert(fc.property(paramsArb(k), inputsArb(k), (p, { v, dy }) => {
-        const [simd, wasm, js, relaxed] = onEach(['simd', 'wasm', 'js', 'relaxed'], () => call(k, v, dy, undefined, p) as Float32Array);
+        const [simd, wasm, js, relaxed] = onEach(['simd', 'wasm', 'js', 'relaxed'], () => callKernel(k, v, dy, undefined, p) as Float32Array);
         const j = firstBitDifference(simd, wasm, true);
         if (j >= 0) throw new Error(`${k}(${show(v[j])}${grad ? `, dy = ${show(dy[j])}` : ''}; p = ${p}): simd ${bitsOf(simd[j])}, wasm ${bitsOf(wasm[j])}`);
         for (const [name, other] of [['js', js], ['relaxed', relaxed]] as const) {
@@ -197,7 +205,7 @@ describe('(a) the backends agree', () => {
   test.each(kernelNames.filter((k) => kernels[k].shape === 'sum'))('%s: sums agree within twice the relative bound', (k) => {
     const kr = kernels[k];
     fc.assert(fc.property(paramsArb(k), inputsArb(k), (p, { v, dy }) => {
-      const sums = onEach(['simd', 'wasm', 'js', 'relaxed'], () => call(k, v, dy, undefined, p) as number);
+      const sums = onEach(['simd', 'wasm', 'js', 'relaxed'], () => callKernel(k, v, dy, undefined, p) as number);
       // Σ|term| scales the bound. Each term is formed in f32, so one whose exact value is below
       // the normal range may be flushed (as any result may): up to 2·2^-126 each, per backend.
       let mag = 0;
@@ -234,7 +242,7 @@ describe('(a) the backends agree', () => {
       if (!Number.isFinite(mag)) return;
       const tol = (kr.bound.relSum ?? 0) * mag + flush;
       onEach(BACKENDS, (b) => {
-        const s = call(k, v, dy, undefined, p) as number;
+        const s = callKernel(k, v, dy, undefined, p) as number;
         if (!(Math.abs(s - ref) <= tol)) {
           const i = v.length === 1 ? '' : ` (inputs ${Array.from(v).slice(0, 4)}${v.length > 4 ? ', …' : ''})`;
           throw new Error(`${k}(p = ${p}, n = ${v.length}) on ${b} = ${s}, reference ${ref}, off by more than ${tol}${i}`);
@@ -261,7 +269,7 @@ function ascending(nonNegative: boolean): fc.Arbitrary<Float32Array> {
   // [−32, 32] (on a 2^-16 grid), where the functions bend.
   const even = fc.integer({ min: nonNegative ? 0 : -(2 ** 21), max: 2 ** 21 }).map((i) => i / 2 ** 16);
   const near = fc.oneof(nonNegative ? fc.float({ min: 0, max: 32, noNaN: true }) : fc.float({ min: -32, max: 32, noNaN: true }), even, even);
-  const sorted = fc.array(fc.oneof(value, near), { maxLength: 300 }).map((xs) => Float32Array.from(xs).sort());
+  const sorted = fc.array(fc.oneof(value, near), LENGTHS).map((xs) => Float32Array.from(xs).sort());
   // Neighbours (step 1) where the function bends are where rounding errors could reverse the order.
   const run = fc.record({
     start: fc.oneof(value, near, near),
@@ -292,7 +300,7 @@ describe('(b) monotone forwards are monotone (the WebAssembly kernels up to thei
     // The js fallback rounds float64 results once, so it is monotone outright.
     const slack = backend === 'js' ? 0 : kernels[k].bound.ulp[backend];
     fc.assert(fc.property(paramsArb(k, true), ascending(onPositive), (p, x) => {
-      const y = call(k, x, x, undefined, p) as Float32Array;
+      const y = callKernel(k, x, x, undefined, p) as Float32Array;
       for (let i = 1; i < x.length; i++) {
         if (y[i - 1] <= y[i]) continue;
         const ulp = 2 ** (Math.floor(Math.log2(Math.max(Math.abs(y[i]), 2 ** -126))) - 23);
@@ -309,7 +317,7 @@ describe('(b) monotone forwards are monotone (the WebAssembly kernels up to thei
 // (c) Identities, for the activations among these that exist.
 
 const has = (name: string) => activations.some((a) => a.name === name);
-const anyArray = fc.tuple(fc.array(anyF32, { maxLength: 300 }), fc.nat(7)).map(([xs, off]) => placed(xs, off));
+const anyArray = fc.tuple(fc.array(anyF32, LENGTHS), fc.nat(7)).map(([xs, off]) => placed(xs, off));
 const negated = (x: Float32Array) => x.map((v) => -v);
 
 describe('(c) identities', () => {
@@ -398,7 +406,7 @@ function gridParams(k: KernelName): fc.Arbitrary<number[]> {
   return fc.tuple(...kernels[k].params.map((q) =>
     fc.tuple(fc.integer({ min: -3, max: 3 }), q.positive ? fc.constant(1) : fc.constantFrom(1, -1)).map(([e, s]) => s * 2 ** e)));
 }
-const gridXs = fc.tuple(fc.array(fc.integer({ min: -20 * 256, max: 20 * 256 }), { minLength: 1, maxLength: 300 }), fc.nat(7))
+const gridXs = fc.tuple(fc.array(fc.integer({ min: -20 * 256, max: 20 * 256 }), { ...LENGTHS, minLength: 1 }), fc.nat(7))
   .map(([ns, off]) => placed(ns.map((n) => n / 256), off));
 
 /** Which gradient kernels of activation a read what: [kernel, reads y]. */
@@ -415,7 +423,7 @@ describe('(d) gradients match central differences of the forward reference', () 
       const kinks = act.kinks?.(p) ?? [];
       // The kept output y = f(x) rounded to f32, for a kernel that reads it.
       const v = fromY ? x.map((xi) => fwd.reference(xi, p)) : x;
-      const got = call(g, v, new Float32Array(x.length).fill(1), undefined, p.slice(0, kernels[g].params.length)) as Float32Array;
+      const got = callKernel(g, v, new Float32Array(x.length).fill(1), undefined, p.slice(0, kernels[g].params.length)) as Float32Array;
       for (let i = 0; i < x.length; i++) {
         if (kinks.some((c) => Math.abs(x[i] - c) <= 2 * H)) continue; // one-sided there, by definition
         const fd = (fwd.reference(x[i] + H, p) - fwd.reference(x[i] - H, p)) / (2 * H);
@@ -441,7 +449,7 @@ describe('(e) in place equals out of place, bit for bit', () => {
       const vBefore = v.slice();
       const dyBefore = dy.slice();
       const out = placed(new Float32Array(n), outOff);
-      call(k, v, dy, out, p);
+      callKernel(k, v, dy, out, p);
       // The inputs are untouched.
       if (firstBitDifference(v, vBefore, false) >= 0 || firstBitDifference(dy, dyBefore, false) >= 0) {
         throw new Error(`${k}: an input changed`);
@@ -455,11 +463,11 @@ describe('(e) in place equals out of place, bit for bit', () => {
       };
       // In place over the first input (an ordinary array at another offset).
       const a = placed(v, outOff);
-      call(k, a, dy, a, p);
+      callKernel(k, a, dy, a, p);
       check(a, 'in place over the input');
       if (grad) {
         const d = placed(dy, memOff);
-        call(k, v, d, d, p);
+        callKernel(k, v, d, d, p);
         check(d, 'in place over dy');
       }
       // In place in WebAssembly memory (zero-copy), at an element offset inside a block.
@@ -471,11 +479,11 @@ describe('(e) in place equals out of place, bit for bit', () => {
           const md = blockD.array.subarray(memOff, memOff + n);
           mv.set(v);
           md.set(dy);
-          call(k, mv, md, mv, p);
+          callKernel(k, mv, md, mv, p);
           check(mv, 'in place in WebAssembly memory');
           if (grad) {
             mv.set(v);
-            call(k, mv, md, md, p);
+            callKernel(k, mv, md, md, p);
             check(md, 'in place over dy in WebAssembly memory');
           }
         } finally {
@@ -484,5 +492,161 @@ describe('(e) in place equals out of place, bit for bit', () => {
         }
       }
     }));
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// (f) The fused forms, on every backend: within the bound of the float64 reference (special
+// results, where the reference is NaN, ±∞ or beyond f32, identical to simd's), simd and wasm bit
+// for bit, the inputs untouched, in place (out = a; outA = a, outB = b; dx over x) equal to out
+// of place.
+
+const fused: Record<string, FusedKernel> = fusedKernels;
+
+/** Whether got is within kernel bound `bound` of ref on backend (abs: the absDy clause's scale), or
+ * for a reference that is no finite f32, the same special value as simd's result. */
+function fusedOk(k: string, backend: S.Backend, got: number, ref: number, abs: number, simd: number): boolean {
+  if (!Number.isFinite(Math.fround(ref))) return sameNumber(got, simd);
+  const b = fused[k].bound;
+  let e = b.ulp[backend] * ulpOf(ref);
+  if (b.absDy !== undefined) e = Math.max(e, b.absDy * abs);
+  if (Math.abs(ref) < MIN_NORMAL) e = Math.max(e, MIN_NORMAL + Math.abs(ref)); // may be flushed
+  return Math.abs(got - ref) <= e;
+}
+
+/** Throws naming the first element whose bits differ between simd's and wasm's outputs. */
+function sameBits(k: string, simd: Float32Array, wasm: Float32Array, at: (i: number) => string) {
+  const j = firstBitDifference(simd, wasm, true);
+  if (j >= 0) throw new Error(`${k}(${at(j)}): simd ${bitsOf(simd[j])}, wasm ${bitsOf(wasm[j])}`);
+}
+
+const FUSED_RUNS = 200;
+
+describe('(f) the fused forms', () => {
+  const gates = fusedSpecs.filter((s) => fused[s.forward].shape === 'binary');
+  test.each(gates.map((s) => [s.name, s] as const))('%s and its backward: every backend within its bound, simd = wasm, in place = out of place', (_n, spec) => {
+    const [fk, bk] = [spec.forward, spec.backward];
+    const fwd = fused[fk];
+    const bwd = fused[bk];
+    if (fwd.shape !== 'binary' || bwd.shape !== 'gateGrad') throw new Error('a gate is a binary forward and a gateGrad backward');
+    const inputs = fc.record({
+      // FINDING (reported to the lead with this change): where dy·b overflows f32 but the exact
+      // ∂L/∂a = dy·b·f'(a) does not, the backward returns ±∞: gegluBackward(a = 0, b = 8.507074e37,
+      // dy = 3.999993).da is ∞ on relaxed and simd, reference 1.7014118e38. Such elements are
+      // left out here; the test.fails below holds the case until it is fixed.
+      t: fc.array(fc.tuple(anyF32, anyF32, dyF32).filter(([, b, dy]) => !Number.isFinite(b) || Number.isFinite(Math.fround(dy * b))), LENGTHS),
+      off: fc.tuple(fc.nat(7), fc.nat(7), fc.nat(7)),
+    }).map(({ t, off }) => ({ a: placed(t.map((q) => q[0]), off[0]), b: placed(t.map((q) => q[1]), off[1]), dy: placed(t.map((q) => q[2]), off[2]) }));
+    fc.assert(fc.property(paramValues(fwd.params), inputs, (p, { a, b, dy }) => {
+      const copies = [a.slice(), b.slice(), dy.slice()];
+      const at = (i: number) => `a = ${show(a[i])}, b = ${show(b[i])}, dy = ${show(dy[i])}; p = ${p}`;
+      const runs = onEach(BACKENDS, (backend) => {
+        const y = api(fk)(a, b, undefined, ...p) as Float32Array;
+        const { da, db } = api(bk)(a, b, dy, undefined, undefined, ...p) as { da: Float32Array; db: Float32Array };
+        const a2 = a.slice();
+        api(fk)(a2, b, a2, ...p);
+        const [a3, b3] = [a.slice(), b.slice()];
+        api(bk)(a3, b3, dy, a3, b3, ...p);
+        for (const [got, want, how] of [[a2, y, 'out = a'], [a3, da, 'outA = a'], [b3, db, 'outB = b']] as const) {
+          const j = firstBitDifference(got, want, false);
+          if (j >= 0) throw new Error(`${how === 'out = a' ? fk : bk}(${at(j)}) on ${backend}, ${how}: ${bitsOf(got[j])}, out of place ${bitsOf(want[j])}`);
+        }
+        for (const [v, c] of [[a, copies[0]], [b, copies[1]], [dy, copies[2]]]) {
+          if (firstBitDifference(v, c, false) >= 0) throw new Error(`${fk}/${bk} on ${backend}: an input changed`);
+        }
+        return { backend, y, da, db };
+      });
+      const simd = runs.find((r) => r.backend === 'simd')!;
+      const wasm = runs.find((r) => r.backend === 'wasm')!;
+      sameBits(fk, simd.y, wasm.y, at);
+      sameBits(`${bk}.da`, simd.da, wasm.da, at);
+      sameBits(`${bk}.db`, simd.db, wasm.db, at);
+      for (const r of runs) {
+        for (let i = 0; i < a.length; i++) {
+          const want = fwd.reference(a[i], b[i], p);
+          const [wa, wb] = bwd.reference(a[i], b[i], dy[i], p);
+          if (!fusedOk(fk, r.backend, r.y[i], want, 0, simd.y[i])) throw new Error(`${fk}(${at(i)}) on ${r.backend} = ${show(r.y[i])}, reference ${want}, simd ${show(simd.y[i])}`);
+          if (!fusedOk(bk, r.backend, r.da[i], wa, Math.abs(dy[i] * b[i]), simd.da[i])) throw new Error(`${bk}(${at(i)}).da on ${r.backend} = ${show(r.da[i])}, reference ${wa}, simd ${show(simd.da[i])}`);
+          if (!fusedOk(bk, r.backend, r.db[i], wb, 0, simd.db[i])) throw new Error(`${bk}(${at(i)}).db on ${r.backend} = ${show(r.db[i])}, reference ${wb}, simd ${show(simd.db[i])}`);
+        }
+      }
+    }), { numRuns: FUSED_RUNS });
+  });
+
+  test.fails.each(gates.map((s) => s.backward))('%s: ∂L/∂a is finite where only dy·b overflows f32 (the FINDING above; fails until fixed)', (bk) => {
+    const [a, b, dy] = [Float32Array.of(0), Float32Array.of(8.507074384830664e37), Float32Array.of(3.999992847442627)];
+    const f = fused[bk];
+    if (f.shape !== 'gateGrad') throw new Error('a gate backward');
+    const want = f.reference(0, b[0], dy[0], f.params.map((q) => Math.fround(q.default)))[0];
+    expect(Number.isFinite(Math.fround(want))).toBe(true);
+    for (const backend of BACKENDS) {
+      S.setBackend(backend);
+      expect(api(bk)(a, b, dy).da[0], backend).toBe(Math.fround(want));
+    }
+  });
+
+  const biases = fusedSpecs.filter((s) => fused[s.forward].shape === 'bias');
+  test.each(biases.map((s) => [s.name, s] as const))('%s and its backward: every backend within its bound, simd = wasm, in place = out of place', (_n, spec) => {
+    const [fk, bk] = [spec.forward, spec.backward];
+    const fwd = fused[fk];
+    const bwd = fused[bk];
+    if (fwd.shape !== 'bias' || bwd.shape !== 'biasGrad') throw new Error('a bias form is a bias forward and a biasGrad backward');
+    // rows × C elements, C in 1..40 channels, at most 300 elements.
+    const inputs = fc.integer({ min: 1, max: 40 }).chain((C) => fc.record({
+      C: fc.constant(C),
+      bias: fc.array(anyF32, { minLength: C, maxLength: C }),
+      rows: fc.integer({ min: 0, max: Math.floor(300 / C) }),
+      off: fc.tuple(fc.nat(7), fc.nat(7), fc.nat(7)),
+    })).chain(({ C, bias, rows, off }) => fc.array(fc.tuple(anyF32, dyF32), { minLength: rows * C, maxLength: rows * C }).map((t) => ({
+      C, x: placed(t.map((q) => q[0]), off[0]), bias: placed(bias, off[1]), dy: placed(t.map((q) => q[1]), off[2]),
+    })));
+    fc.assert(fc.property(paramValues(fwd.params), inputs, (p, { C, x, bias, dy }) => {
+      const copies = [x.slice(), bias.slice(), dy.slice()];
+      const at = (i: number) => `x = ${show(x[i])}, bias = ${show(bias[i % C])}, dy = ${show(dy[i])}, C = ${C}; p = ${p}`;
+      const runs = onEach(BACKENDS, (backend) => {
+        const y = api(fk)(x, bias, undefined, ...p) as Float32Array;
+        const { dx, dbias } = api(bk)(x, bias, dy, undefined, undefined, ...p) as { dx: Float32Array; dbias: Float32Array };
+        const x2 = x.slice();
+        api(fk)(x2, bias, x2, ...p);
+        const x3 = x.slice();
+        api(bk)(x3, bias, dy, x3, undefined, ...p);
+        for (const [got, want, how] of [[x2, y, 'out = x'], [x3, dx, 'dx over x']] as const) {
+          const j = firstBitDifference(got, want, false);
+          if (j >= 0) throw new Error(`${how === 'out = x' ? fk : bk}(${at(j)}) on ${backend}, ${how}: ${bitsOf(got[j])}, out of place ${bitsOf(want[j])}`);
+        }
+        for (const [v, c] of [[x, copies[0]], [bias, copies[1]], [dy, copies[2]]]) {
+          if (firstBitDifference(v, c, false) >= 0) throw new Error(`${fk}/${bk} on ${backend}: an input changed`);
+        }
+        return { backend, y, dx, dbias };
+      });
+      const simd = runs.find((r) => r.backend === 'simd')!;
+      const wasm = runs.find((r) => r.backend === 'wasm')!;
+      sameBits(fk, simd.y, wasm.y, at);
+      sameBits(`${bk}.dx`, simd.dx, wasm.dx, at);
+      sameBits(`${bk}.dbias`, simd.dbias, wasm.dbias, (c) => `channel ${c}, C = ${C}; p = ${p}`);
+      for (const r of runs) {
+        const sums = new Float64Array(C);
+        const mags = new Float64Array(C);
+        for (let i = 0; i < x.length; i++) {
+          const c = i % C;
+          const want = fwd.reference(x[i], bias[c], p);
+          const wd = bwd.reference(x[i], bias[c], dy[i], p);
+          if (!fusedOk(fk, r.backend, r.y[i], want, 0, simd.y[i])) throw new Error(`${fk}(${at(i)}) on ${r.backend} = ${show(r.y[i])}, reference ${want}, simd ${show(simd.y[i])}`);
+          if (!fusedOk(bk, r.backend, r.dx[i], wd, Math.abs(dy[i]), simd.dx[i])) throw new Error(`${bk}(${at(i)}).dx on ${r.backend} = ${show(r.dx[i])}, reference ${wd}, simd ${show(simd.dx[i])}`);
+          // Where the reference is no finite f32 every backend gave simd's special dx (checked
+          // just above): that is the term dbias sums.
+          if (!Number.isFinite(Math.fround(wd))) { sums[c] += simd.dx[i]; continue; }
+          sums[c] += wd;
+          // Each dx may be off by its bound (or flushed): dbias, their float64 sum rounded once, by the sum of those.
+          mags[c] += Math.max(bwd.bound.ulp[r.backend] * ulpOf(wd), (bwd.bound.absDy ?? 0) * Math.abs(dy[i]), Math.abs(wd) < MIN_NORMAL ? MIN_NORMAL + Math.abs(wd) : 0);
+        }
+        for (let c = 0; c < C; c++) {
+          const ok = Number.isFinite(Math.fround(sums[c]))
+            ? Math.abs(r.dbias[c] - sums[c]) <= mags[c] + 2 ** -24 * Math.abs(sums[c])
+            : sameNumber(r.dbias[c], simd.dbias[c]);
+          if (!ok) throw new Error(`${bk}(C = ${C}; p = ${p}).dbias[${c}] on ${r.backend} = ${show(r.dbias[c])}, reference ${sums[c]} (± ${mags[c]}), simd ${show(simd.dbias[c])}`);
+        }
+      }
+    }), { numRuns: FUSED_RUNS });
   });
 });

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import * as S from '../src/index.js';
 import { activations, kernels, type KernelName } from '../src/registry.js';
-import { BACKENDS, ulpError, withinBound } from './helpers.js';
+import { BACKENDS, api, ulpError, withinBound } from './helpers.js';
 
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/pytorch.json', import.meta.url), 'utf8')) as {
   torch: string; inputs: number[]; activations: Record<string, { forward: number[]; backward: number[] }>;
@@ -66,8 +66,8 @@ describe.each(BACKENDS)('%s backend', (backend) => {
     for (const a of activations) {
       const t = fixture.activations[a.name];
       if (!t) continue;
-      const fwd = (S as any)[a.forward](x) as Float32Array;
-      const bwd = (S as any)[a.backward](x, new Float32Array(x.length).fill(1)) as Float32Array;
+      const fwd = api(a.forward)(x) as Float32Array;
+      const bwd = api(a.backward)(x, new Float32Array(x.length).fill(1)) as Float32Array;
       const want = [f32(t.forward), f32(t.backward)];
       [fwd, bwd].forEach((got, j) => {
         const k = (j ? a.backward : a.forward) as KernelName;

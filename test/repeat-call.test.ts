@@ -7,9 +7,8 @@
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import * as S from '../src/index.js';
 import { fusedKernels, kernels } from '../src/registry.js';
-import { uniform } from './helpers.js';
+import { api, uniform } from './helpers.js';
 
-const api = S as unknown as Record<string, (...args: unknown[]) => any>;
 const allKernels = { ...kernels, ...fusedKernels } as Record<string, { shape: string; params: readonly unknown[] }>;
 const N = 256;
 const C = 32;
@@ -40,7 +39,7 @@ const inputs = (k: string, seed: number) =>
 function fresh(k: string, ins: Float32Array[], params: number[] = []): unknown[] {
   const { lengths, inputs: m } = shapeOf(k);
   const outs = lengths.slice(m).map((n) => new Float32Array(n));
-  const r = api[k](...ins.map((v) => v.slice()), ...outs, ...params);
+  const r = api(k)(...ins.map((v) => v.slice()), ...outs, ...params);
   return typeof r === 'number' ? [r] : outs.map((o) => Array.from(new Uint32Array(o.buffer)));
 }
 
@@ -55,7 +54,7 @@ function zeroCopy(k: string) {
     call(ins: Float32Array[], params: number[] = []): unknown[] {
       const v = views();
       ins.forEach((x, i) => v[i].set(x));
-      const r = api[k](...v, ...params);
+      const r = api(k)(...v, ...params);
       return typeof r === 'number' ? [r] : v.slice(m).map((o) => Array.from(new Uint32Array(o.slice().buffer)));
     },
   };

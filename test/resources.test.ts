@@ -12,20 +12,11 @@
 import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import * as S from '../src/index.js';
 import { kernels as registryKernels, kernelNames, type Kernel, type KernelName } from '../src/registry.js';
-import { inputFor, rng, sumReference, uniform, withinBound } from './helpers.js';
+import { callKernel, inputFor, rng, sumReference, uniform, withinBound } from './helpers.js';
 
 const kernels: Record<string, Kernel> = registryKernels;
 const WASM_BACKENDS = ['simd', 'wasm'] as const;
 const defaults = (k: KernelName) => kernels[k].params.map((p) => Math.fround(p.default));
-
-/** Calls kernel k (default parameters) through the public API. */
-function call(k: KernelName, a: Float32Array, dy: Float32Array, out: Float32Array | undefined): Float32Array | number {
-  const fn = (S as any)[k];
-  const shape = kernels[k].shape;
-  if (shape === 'map') return fn(a, out);
-  if (shape === 'grad') return fn(a, dy, out);
-  return fn(a, dy);
-}
 
 /** Describes the first element of kernel k's result outside its bound, or '' if none. */
 function firstMiss(k: KernelName, backend: S.Backend, a: Float32Array, dy: Float32Array, got: Float32Array | number): string {
@@ -77,7 +68,7 @@ describe.each(WASM_BACKENDS)('%s backend', (backend) => {
       const k = ks[j];
       // One call in 8 lets the API make a new output array.
       const out = r() < 1 / 8 ? undefined : outs[n];
-      const got = call(k, inputs[j][n], dys[n], out);
+      const got = callKernel(k, inputs[j][n], dys[n], out);
       if (c % 1000 === 0) {
         expect(S.memoryBytes(), `after ${c + 1} calls`).toBe(before);
         const miss = firstMiss(k, backend, inputs[j][n], dys[n], got);
@@ -190,14 +181,14 @@ describe.each(WASM_BACKENDS)('%s backend', (backend) => {
     const dy = uniform(50_000, -2, 2, 6);
     for (const k of kernelNames) {
       const a = inputFor(k, x);
-      expect(firstMiss(k, backend, a, dy, call(k, a, dy, undefined)), `${k} streamed`).toBe('');
+      expect(firstMiss(k, backend, a, dy, callKernel(k, a, dy, undefined)), `${k} streamed`).toBe('');
       const ma = S.allocate(a.length);
       const md = S.allocate(a.length);
       const mo = S.allocate(a.length);
       try {
         ma.array.set(a);
         md.array.set(dy);
-        const got = call(k, ma.array, md.array, mo.array);
+        const got = callKernel(k, ma.array, md.array, mo.array);
         expect(firstMiss(k, backend, a, dy, typeof got === 'number' ? got : mo.array.slice()), `${k} zero-copy`).toBe('');
       } finally {
         ma.free();

@@ -6,7 +6,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest
 import * as S from '../src/index.js';
 import { CHUNK } from '../src/backends/wasm.js';
 import { kernels, kernelNames, type KernelName } from '../src/registry.js';
-import { BACKENDS, WASM_BACKENDS, rng, sumReference, uniform, withinBound } from './helpers.js';
+import { BACKENDS, WASM_BACKENDS, callKernel, rng, sumReference, uniform, withinBound } from './helpers.js';
 
 type Arg = 'in' | 'dy' | 'out';
 /** The array arguments of kernel k, in call order. */
@@ -18,15 +18,6 @@ const readsY = (k: KernelName) => kernels[k].shape !== 'map' && (kernels[k] as {
 
 function input(k: KernelName, n: number, seed: number): Float32Array {
   return readsY(k) ? uniform(n, 0, 1, seed) : uniform(n, -20, 20, seed);
-}
-
-/** Calls kernel k (default parameters) through the public API. */
-function call(k: KernelName, a: Float32Array, dy: Float32Array | undefined, out: Float32Array | undefined): Float32Array | number {
-  const fn = (S as any)[k];
-  const shape = kernels[k].shape;
-  if (shape === 'map') return fn(a, out);
-  if (shape === 'grad') return fn(a, dy, out);
-  return fn(a, dy);
 }
 
 const defaults = (k: KernelName) => kernels[k].params.map((p) => Math.fround(p.default));
@@ -144,13 +135,13 @@ describe.each(WASM_BACKENDS)('%s backend', (backend) => {
       const d = inMemory(dsrc);
       const o = alloc(n);
       o.array.fill(123);
-      const got = call(k, a.array, d.array, o.array);
+      const got = callKernel(k, a.array, d.array, o.array);
       if (kernels[k].shape === 'sum') expectWithin(k, backend, src, dsrc, got);
       else {
         expect(got).toBe(o.array);
         expectWithin(k, backend, src, dsrc, o.array);
         // In place over the input, in memory.
-        expect(call(k, a.array, d.array, a.array)).toBe(a.array);
+        expect(callKernel(k, a.array, d.array, a.array)).toBe(a.array);
         expectSameBits(a.array, o.array);
       }
       expectSameBits(d.array, dsrc);
@@ -182,7 +173,7 @@ describe.each(WASM_BACKENDS)('%s backend', (backend) => {
       o.array.fill(123);
       for (const [ia, id, io] of [[1, 2, 3], [3, 0, 1], [2, 2, 2], [0, 1, 0]]) {
         o.array.fill(123);
-        const got = call(k, a.array.subarray(ia, ia + n), d.array.subarray(id, id + n), o.array.subarray(io, io + n));
+        const got = callKernel(k, a.array.subarray(ia, ia + n), d.array.subarray(id, id + n), o.array.subarray(io, io + n));
         expectWithin(k, backend, src.subarray(ia, ia + n), dsrc.subarray(id, id + n), got);
         if (kernels[k].shape !== 'sum') {
           expect(Array.from(o.array.subarray(0, io)).every((v) => v === 123)).toBe(true);
@@ -255,13 +246,13 @@ describe.each(WASM_BACKENDS)('%s backend', (backend) => {
       const a = (readsY(k) ? ypool : pool).subarray(off, off + n);
       const d = dpool.subarray((off * 7) % ((1 << 20) - n), ((off * 7) % ((1 << 20) - n)) + n);
       const useOut = r() < 0.5;
-      const got = call(k, a, d, useOut ? outPool.subarray(0, n) : undefined);
+      const got = callKernel(k, a, d, useOut ? outPool.subarray(0, n) : undefined);
       if (c % 97 === 0) expectWithin(k, backend, a, d, got);
       expect(S.memoryBytes()).toBe(before);
     }
     for (const k of kernelNames) {
       const a = readsY(k) ? ypool : pool;
-      const got = call(k, a, dpool, kernels[k].shape === 'sum' ? undefined : outPool);
+      const got = callKernel(k, a, dpool, kernels[k].shape === 'sum' ? undefined : outPool);
       expectWithin(k, backend, a, dpool, got, kernels[k].shape === 'sum' ? undefined : strided(a.length, 997));
       expect(S.memoryBytes()).toBe(before);
     }
@@ -320,7 +311,7 @@ describe.each(WASM_BACKENDS)('%s backend', (backend) => {
       const args = arrayArgs(k);
       const src = input(k, n, n + 5);
       const dsrc = uniform(n, -2, 2, n + 6);
-      const ordinary = call(k, src.slice(), dsrc.slice(), kernels[k].shape === 'sum' ? undefined : new Float32Array(n));
+      const ordinary = callKernel(k, src.slice(), dsrc.slice(), kernels[k].shape === 'sum' ? undefined : new Float32Array(n));
       expectWithin(k, backend, src, dsrc, ordinary);
       // Every assignment of the array arguments to memory (1) or ordinary (0).
       for (let mask = 1; mask < 1 << args.length; mask++) {
@@ -335,7 +326,7 @@ describe.each(WASM_BACKENDS)('%s backend', (backend) => {
         const a = place('in', src);
         const d = args.includes('dy') ? place('dy', dsrc) : undefined;
         const o = args.includes('out') ? place('out', new Float32Array(n).fill(123)) : undefined;
-        const got = call(k, a, d, o);
+        const got = callKernel(k, a, d, o);
         const what = args.map((x) => `${x}:${here(x) ? 'memory' : 'ordinary'}`).join(' ');
         if (kernels[k].shape === 'sum') expectWithin(k, backend, src, dsrc, got);
         else {

@@ -2,12 +2,15 @@
 // (activations and fused forms) × the given backend, on seeded random inputs of lengths 0..33 and
 // around 1024, on each kernel's parameter sets, on special values and on each kernel's `exact`
 // table. Expected values are the registry's float64 references, from the same module `S` that
-// runs the kernels (the browser bundle), so this file imports nothing and runs as is in a page
-// and in a module Worker.
+// runs the kernels (the browser bundle), so this file imports only the plain modules test/rng.js
+// and test/call-kernel.js and runs as is in a page and in a module Worker.
 //
 // runSuite(S, backend, { specials }) → { backend, selected, cases, perKernel: { name: cases }, failures: [...] }
 // (`specials`: the special inputs, passed in by the test runner from test/helpers.ts.)
 // Each failure is one string: the kernel, the case, what came out and what was expected.
+
+import { callKernel } from '../call-kernel.js';
+import { uniform } from '../rng.js';
 
 export const BACKENDS = ['relaxed', 'simd', 'wasm', 'js'];
 export const LENGTHS = [...Array.from({ length: 34 }, (_, i) => i), 1023, 1024, 1025, 1029];
@@ -20,25 +23,6 @@ export const SPECIALS = [
 
 const MIN_NORMAL = 2 ** -126;
 const MAX_FAILURES_PER_KERNEL = 5;
-
-/** mulberry32, as test/helpers.ts: every failure reproduces. */
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export function uniform(n, lo, hi, seed) {
-  const r = rng(seed);
-  const a = new Float32Array(n);
-  for (let i = 0; i < n; i++) a[i] = lo + (hi - lo) * r();
-  return a;
-}
 
 const fmt = (v) => (Object.is(v, -0) ? '-0' : String(v));
 const same = (a, b) => a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
@@ -104,7 +88,7 @@ export function runSuite(S, backend, { specials = SPECIALS } = {}) {
     const fn = S[k];
     guard(() => {
       if (typeof fn !== 'function') return check(false, 'is not exported by the bundle');
-      const call = (a, dy, p) => (kr.shape === 'map' ? fn(a, undefined, ...p) : fn(a, dy, ...(kr.shape === 'grad' ? [undefined] : []), ...p));
+      const call = (a, dy, p) => callKernel(S, k, a, dy, undefined, p);
 
       // Random inputs of every tail length, on every parameter set.
       for (const raw of paramSets(kr.params)) {
