@@ -147,12 +147,7 @@ function paramsArb(k: KernelName, nonNegative = false): fc.Arbitrary<number[]> {
 function paramValues(params: readonly Param[], nonNegative = false): fc.Arbitrary<number[]> {
   return fc.tuple(...params.map((q: Param) => {
     const min = q.positive ? 2 ** -149 : nonNegative ? 0 : undefined;
-    // DEFECT 3 of issue #14 (the lead is fixing it): swish's β (the parameters with a minAbs) is
-    // kept at |β| >= 2^-20 for now. With smaller |β| and huge |x| the WebAssembly kernels return 0
-    // where the exact value is normal: swish(x = 1343139627552211000, β = -8.115314e-17) is 0 on
-    // relaxed, simd and wasm, 6.166271e-30 on js and in the float64 reference. Drop the 2^-20
-    // once it is fixed.
-    const minAbs = q.minAbs === undefined ? 0 : Math.max(q.minAbs, 2 ** -20);
+    const minAbs = q.minAbs ?? 0;
     const allowed = (v: number) => v === 0 || Math.abs(v) >= minAbs;
     return fc.oneof(
       fc.constant(Math.fround(q.default)),
