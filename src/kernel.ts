@@ -201,7 +201,8 @@ export const Z_LAST = 87.33654022216797;
 /**
  * As assembly/activations/swish.ts: a swish-family result whose x·e^t (t = βx < 0) is below this
  * is returned as a zero of x's sign. It is 2^-126 less a margin of 2^-20, so that no result whose
- * exact value is a normal number is flushed by the rounding of x·e^t in f32.
+ * exact value is a normal number is flushed by the rounding of x·e^t in f32. softplus (βx < 0) and
+ * mishBackward (x <= 0, on dx) flush their results below it the same way (assembly/flush.ts).
  */
 export const SWISH_FLUSH = 2 ** -126 * (1 - 2 ** -20);
 

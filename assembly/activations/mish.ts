@@ -1,9 +1,10 @@
-import { expNegScaled, expNegScaledV, EXP_UNSCALE, Z_MAX, Z_MAX_V, EXP_UNSCALE_V } from "../math/expneg";
+import { expNegScaled, expNegScaledV, EXP_UNSCALE, EXP_UNSCALE_V } from "../math/expneg";
 import { ONE_V, TWO_V, SIGN_V } from "../math/vconst";
-import { clampAbs, clampAbsV } from "../math/logistic";
+import { ABS_V } from "../math/logistic";
+import { FLUSH_SCALED, FLUSH_SCALED_V } from "../flush";
 
-// mish(x) = x·tanh(softplus(x)) = x·ω = x − x·(1 − ω). With z = min(|x|, Z_MAX),
-// E = e^-z·2^32 (expNegScaled, set to 0 beyond Z_MAX and for NaN, as in swish), e = E·2^-32:
+// mish(x) = x·tanh(softplus(x)) = x·ω = x − x·(1 − ω). With z = |x|,
+// E = e^-z·2^32 (expNegScaled, set to 0 beyond MISH_Z_LAST and for NaN, below), e = E·2^-32:
 //   x <= 0 (e = e^x):   ω = N/(N + 2), N = e(e + 2), i.e. ω = e·(1 − c), c = e(1 + e)/(e² + 2e + 2),
 //                       and mish = (A − A·c)·2^-32 with A = x·E: e^x stays scaled by 2^32 until the
 //                       last product, so that where e^x is subnormal (x in [−104, −87]) but
@@ -12,9 +13,19 @@ import { clampAbs, clampAbsV } from "../math/logistic";
 // Both are A' − A·Cn/Cd: a main term rounded once, less a correction that is at most 0.4 of it
 // (at x = 0) and fades fast, so its own rounding errors weigh little. (The direct x·N/(N + 2)
 // rounds five times, e + 2 and N + 2 near 2 included: up to 4 ULP.)
-// Where e² would be subnormal (x > 43.7), e is raised to 2^-63 in x·2e²: that then stays normal
-// (x86 takes a slow assist for every subnormal result), and at 2^-125·x it is far below x's last
-// place, so x − … rounds it away.
+// No subnormal number is formed for an input whose result is normal (x86 takes a ~100-cycle
+// microcode assist for every operation that reads or writes one):
+// - e is set to 0 from z = E_CUT_Z = 40 on (its multiplier 2^-32 replaced by 0): there the
+//   correction is below 2^-58 of the main term (c <= e < 2^-57), so A − A·c rounds to A and
+//   x − x·c to x, the same bits as with the true e, while e (subnormal beyond 87.3), P, and
+//   A·cn ≈ x·e²·2^32 (subnormal from |x| ≈ 56) would not be normal numbers.
+// - In x·2e² (x > 0) e is raised to 2^-63: 2^-125·x stays normal and x − … rounds it away.
+// - Flush: E is 0 for z > MISH_Z_LAST = 91.8567734, the last f32 whose exact |mish(−z)| is at
+//   least 2^-126 (float64 reference, src/activations/mish.ts holds the same constant for the JS
+//   fallback), so x < −MISH_Z_LAST gives A = −0 and the result −0: the flush depends on the input
+//   alone, and no subnormal result is formed there. expNegScaled is given z = 0 on those lanes
+//   (and for NaN): at its own limit Z_MAX = 109 its s·p is subnormal. Results that are subnormal
+//   near x = 0 (|x| < 2^-125.3, a subnormal or near-subnormal input) are kept.
 // x is clamped to ±2^94 in the products: x·E is then −0, not NaN, for x = −∞ (E = 0), the
 // correction stays finite for x = +∞ (mish(+∞) = +∞ − 2^-31 = +∞, not ∞ − ∞), and A·Cn < 2^128.
 // The sign is copied from x last (mish(x) has the sign of x): the subtraction would make
@@ -22,6 +33,15 @@ import { clampAbs, clampAbsV } from "../math/logistic";
 
 // @ts-ignore: decorator
 @inline const E_MIN: f32 = reinterpret<f32>(0x20000000); // 2^-63
+// @ts-ignore: decorator
+@inline const E_CUT_Z: f32 = 40; // e = 0 from here on: the correction no longer reaches the last place
+// @ts-ignore: decorator
+@inline const MISH_Z_LAST: f32 = reinterpret<f32>(0x42B7B6AB); // 91.8567734: beyond, mish(−z) is −0
+// @ts-ignore: decorator
+@inline const MISH_BACKWARD_Z_LAST: f32 = reinterpret<f32>(0x42B7B100); // 91.8457031: beyond, mish'(−z) is −0
+const E_CUT_Z_V: usize = memory.data<f32>([E_CUT_Z, E_CUT_Z, E_CUT_Z, E_CUT_Z], 16);
+const MISH_Z_LAST_V: usize = memory.data<f32>([MISH_Z_LAST, MISH_Z_LAST, MISH_Z_LAST, MISH_Z_LAST], 16);
+const MISH_BACKWARD_Z_LAST_V: usize = memory.data<f32>([MISH_BACKWARD_Z_LAST, MISH_BACKWARD_Z_LAST, MISH_BACKWARD_Z_LAST, MISH_BACKWARD_Z_LAST], 16);
 // @ts-ignore: decorator
 @inline const X_MAX: f32 = reinterpret<f32>(0x6E800000); // 2^94
 const E_MIN_V: usize = memory.data<f32>([E_MIN, E_MIN, E_MIN, E_MIN], 16);
@@ -32,9 +52,11 @@ const NEG_X_MAX_V: usize = memory.data<f32>([-X_MAX, -X_MAX, -X_MAX, -X_MAX], 16
 @final export class Mish {
   // @ts-ignore: decorator
   @inline s(x: f32, a: f32, b: f32): f32 {
-    const z = clampAbs(x);
-    const E: f32 = z < Z_MAX ? expNegScaled(z) : 0;
-    const e = E * EXP_UNSCALE;
+    const z = abs<f32>(x);
+    const live = z <= MISH_Z_LAST; // false for NaN
+    const Ez = expNegScaled(live ? z : 0);
+    const E: f32 = live ? Ez : 0;
+    const e = E * (z < E_CUT_Z ? EXP_UNSCALE : 0);
     const neg = x <= 0;
     const xp: f32 = X_MAX < x ? X_MAX : x; // pmin, then pmax: as the vector form
     const xc: f32 = xp < -X_MAX ? -X_MAX : xp;
@@ -51,9 +73,10 @@ const NEG_X_MAX_V: usize = memory.data<f32>([-X_MAX, -X_MAX, -X_MAX, -X_MAX], 16
   @inline v(x: v128, a: v128, b: v128): v128 {
     const one = v128.load(ONE_V);
     const unscale = v128.load(EXP_UNSCALE_V);
-    const z = clampAbsV(x);
-    const E = v128.and(expNegScaledV(z), f32x4.lt(z, v128.load(Z_MAX_V)));
-    const e = f32x4.mul(E, unscale);
+    const z = v128.and(x, v128.load(ABS_V));
+    const live = f32x4.le(z, v128.load(MISH_Z_LAST_V));
+    const E = v128.and(expNegScaledV(v128.and(z, live)), live);
+    const e = f32x4.mul(E, v128.and(unscale, f32x4.lt(z, v128.load(E_CUT_Z_V))));
     const neg = f32x4.le(x, f32x4.splat(0));
     const xc = f32x4.pmax(f32x4.pmin(x, v128.load(X_MAX_V)), v128.load(NEG_X_MAX_V));
     const P = f32x4.mul(e, f32x4.add(e, one));
@@ -83,10 +106,22 @@ const NEG_X_MAX_V: usize = memory.data<f32>([-X_MAX, -X_MAX, -X_MAX, -X_MAX], 16
 // is not; α = −0 keeps the sign of a zero product (mish'(−∞) = −0·dy, the limit from below, as
 // swish). The first bracket cancels near the root x ≈ −1.1924 (the mixed bound). e² is floored
 // at 2^-126 as in the forward; x is clamped to ±2^90 so δ stays finite. mish'(+∞) = dy,
-// mish'(0) = f32(0.6)·dy.
+// mish'(0) = f32(0.6)·dy. e is raised to 2^-126 (E to 2^-94), so that it stays normal beyond
+// z = 87.3: from z = 17 on its value no longer matters (1 + e, 2 + e and Q round to 1, 2 and 2 or 1
+// either way, and 1 + β(…) to 1; one operation fewer than the forward's mask, which A·e² needs),
+// and E is 0 for z > MISH_BACKWARD_Z_LAST =
+// 91.8457031, the last f32 whose exact |mish'(−z)| is at least 2^-126: beyond it β = 0 and the
+// result is −0·dy, within the gradients' 2^-23·|dy|, and g = (α + β(…))·2^-32 is normal where it
+// is not. dx = dy·g is flushed too, on the first branch: where |dy·(α + β(…))| < 2^-94·(1 − 2^-20)
+// (assembly/flush.ts; ∞ when dy is huge, not flushed), the multiplier 2^-32 is 0, so dx is a zero
+// and no subnormal dx is formed for |dy| < 1 near the cut (as the JS fallback: |dx| below
+// 2^-126·(1 − 2^-20) is ±0 for x <= 0).
 
 // @ts-ignore: decorator
 @inline const XB_MAX: f32 = reinterpret<f32>(0x6C800000); // 2^90
+// @ts-ignore: decorator
+@inline const E_MIN_SCALED: f32 = reinterpret<f32>(0x10800000); // 2^-94: e = E·2^-32 >= 2^-126
+const E_MIN_SCALED_V: usize = memory.data<f32>([E_MIN_SCALED, E_MIN_SCALED, E_MIN_SCALED, E_MIN_SCALED], 16);
 const XB_MAX_V: usize = memory.data<f32>([XB_MAX, XB_MAX, XB_MAX, XB_MAX], 16);
 const NEG_XB_MAX_V: usize = memory.data<f32>([-XB_MAX, -XB_MAX, -XB_MAX, -XB_MAX], 16);
 const NEG_ONE_V: usize = memory.data<f32>([-1, -1, -1, -1], 16);
@@ -95,9 +130,11 @@ const NEG_ONE_V: usize = memory.data<f32>([-1, -1, -1, -1], 16);
 @final export class MishBackward {
   // @ts-ignore: decorator
   @inline s(x: f32, dy: f32, a: f32, b: f32): f32 {
-    const z = clampAbs(x);
-    const E: f32 = z < Z_MAX ? expNegScaled(z) : 0;
-    const e = E * EXP_UNSCALE;
+    const z = abs<f32>(x);
+    const live = z <= MISH_BACKWARD_Z_LAST; // false for NaN
+    const Ez = expNegScaled(live ? z : 0);
+    const E: f32 = live ? Ez : 0;
+    const e = (E < E_MIN_SCALED ? E_MIN_SCALED : E) * EXP_UNSCALE; // >= 2^-126
     const neg = x <= 0;
     const xp: f32 = XB_MAX < x ? XB_MAX : x;
     const xc: f32 = xp < -XB_MAX ? -XB_MAX : xp;
@@ -111,7 +148,8 @@ const NEG_ONE_V: usize = memory.data<f32>([-1, -1, -1, -1], 16);
     const beta = (neg ? E : (ef + ef) * ef) / Q;
     const gamma: f32 = neg ? e + 2 : -1;
     const delta: f32 = neg ? xe2 + xe2 : xe2;
-    const g = (alpha + beta * (gamma + delta * iq)) * (neg ? EXP_UNSCALE : <f32>1);
+    const gs = alpha + beta * (gamma + delta * iq);
+    const g = gs * (neg ? (abs<f32>(dy * gs) < FLUSH_SCALED ? 0 : EXP_UNSCALE) : <f32>1);
     return dy * g;
   }
   // @ts-ignore: decorator
@@ -119,9 +157,10 @@ const NEG_ONE_V: usize = memory.data<f32>([-1, -1, -1, -1], 16);
     const one = v128.load(ONE_V);
     const two = v128.load(TWO_V);
     const unscale = v128.load(EXP_UNSCALE_V);
-    const z = clampAbsV(x);
-    const E = v128.and(expNegScaledV(z), f32x4.lt(z, v128.load(Z_MAX_V)));
-    const e = f32x4.mul(E, unscale);
+    const z = v128.and(x, v128.load(ABS_V));
+    const live = f32x4.le(z, v128.load(MISH_BACKWARD_Z_LAST_V));
+    const E = v128.and(expNegScaledV(v128.and(z, live)), live);
+    const e = f32x4.mul(f32x4.pmax(E, v128.load(E_MIN_SCALED_V)), unscale); // >= 2^-126
     const neg = f32x4.le(x, f32x4.splat(0));
     const xc = f32x4.pmax(f32x4.pmin(x, v128.load(XB_MAX_V)), v128.load(NEG_XB_MAX_V));
     const ef = f32x4.pmax(e, v128.load(E_MIN_V));
@@ -135,7 +174,9 @@ const NEG_ONE_V: usize = memory.data<f32>([-1, -1, -1, -1], 16);
     const beta = f32x4.div(v128.bitselect(E, f32x4.mul(f32x4.add(ef, ef), ef), neg), Q);
     const gamma = v128.bitselect(e2, v128.load(NEG_ONE_V), neg);
     const delta = v128.bitselect(f32x4.add(xe2, xe2), xe2, neg);
-    const g = f32x4.mul(f32x4.add(alpha, f32x4.mul(beta, f32x4.add(gamma, f32x4.mul(delta, iq)))), v128.bitselect(unscale, one, neg));
+    const gs = f32x4.add(alpha, f32x4.mul(beta, f32x4.add(gamma, f32x4.mul(delta, iq))));
+    const tiny = f32x4.lt(v128.and(f32x4.mul(dy, gs), v128.load(ABS_V)), v128.load(FLUSH_SCALED_V));
+    const g = f32x4.mul(gs, v128.bitselect(v128.andnot(unscale, tiny), one, neg));
     return f32x4.mul(dy, g);
   }
 }

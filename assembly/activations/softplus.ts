@@ -1,9 +1,10 @@
 import { expNegScaled, expNegScaledV, EXP_UNSCALE, EXP_UNSCALE_V, Z_MAX, Z_MAX_V } from "../math/expneg";
 import { ONE_V, TWO_V } from "../math/vconst";
-import { sigmoidNegAbs, sigmoidNegAbsV, clampAbs, clampAbsV } from "../math/logistic";
+import { sigmoidNegAbs, sigmoidNegAbsV, clampAbs, clampAbsV, ABS_V } from "../math/logistic";
+import { FLUSH_SCALED, FLUSH_SCALED_V } from "../flush";
 
 // softplus(x) = log(1 + e^{βx})/β, and x itself where βx > threshold (PyTorch's switch), with
-// t = fl(β·x), z = min(|t|, Z_MAX), E = e^-z·2^32 (expNegScaled), e = e^-|t|:
+// t = fl(β·x), z = |t|, E = e^-z·2^32 (expNegScaled), e = e^-|t|:
 //   t >= 0:  (t + log1p(e))/β
 //   t <  0:  log1p(e)/β, kept scaled by 2^32 until the last multiplication, so that results near
 //            and below 2^-126 (t < −86 or so, sooner for β < 1) are rounded once instead of losing
@@ -65,7 +66,13 @@ const L4_V: usize = memory.data<f32>([L4, L4, L4, L4], 16);
 }
 // Beyond z = Z_MAX (and for NaN) E is set to 0, as in swish, so t <= −109 gives +0 for every β;
 // the registry keeps β >= 2^-31, where the exact e^t/β is then below 2^-126 (a result that may
-// flush), and where log1p(e)·2^32/β cannot overflow.
+// flush), and where log1p(e)·2^32/β cannot overflow. expNegScaled is given z = 0 on those lanes
+// (its s·p is subnormal at z = Z_MAX itself, which every huge |t| and ±∞ would be clamped to).
+// Flush: for t < 0 the result is +0 where the scaled quotient log1p(e)·2^32/β is below
+// 2^-94·(1 − 2^-20) (assembly/flush.ts), i.e. where the result is below 2^-126·(1 − 2^-20): the multiplier
+// 2^-32 is replaced by 0 before the product, so that no subnormal number is formed (at β = 1,
+// t < −87.3); the JS fallback flushes the same results. (For β > 4, q itself is subnormal where
+// z is near Z_MAX, a narrow band of results that are flushed.)
 // The threshold compare is on the f32 t, as PyTorch: thr < t ? x : …, so NaN gives NaN and
 // x = +∞ gives +∞ (t = +∞ > thr); x = −∞ gives +0.
 
@@ -81,27 +88,33 @@ const SCALE_V: usize = memory.data<f32>([SCALE, SCALE, SCALE, SCALE], 16);
   // @ts-ignore: decorator
   @inline s(x: f32, beta: f32, thr: f32): f32 {
     const t = beta * x;
-    const z = clampAbs(t);
-    const E: f32 = z < Z_MAX ? expNegScaled(z) : 0;
+    const z = abs<f32>(t);
+    const live = z < Z_MAX; // false for NaN
+    const Ez = expNegScaled(live ? z : 0);
+    const E: f32 = live ? Ez : 0;
     const Ef: f32 = E < E_FLOOR ? E_FLOOR : E;
     const L = log1pComp(Ef * EXP_UNSCALE); // log1p(max(e, 2^-34))
     const neg = t < 0;
     const S: f32 = E < E_FLOOR ? E : L * SCALE; // log1p(e)·2^32
     const num: f32 = neg ? S : t + L;
-    const r = (num / beta) * (neg ? EXP_UNSCALE : <f32>1);
+    const q = num / beta;
+    const r = q * (neg ? (q < FLUSH_SCALED ? 0 : EXP_UNSCALE) : <f32>1);
     return thr < t ? x : r;
   }
   // @ts-ignore: decorator
   @inline v(x: v128, beta: v128, thr: v128): v128 {
     const t = f32x4.mul(beta, x);
-    const z = clampAbsV(t);
-    const E = v128.and(expNegScaledV(z), f32x4.lt(z, v128.load(Z_MAX_V)));
+    const z = v128.and(t, v128.load(ABS_V));
+    const live = f32x4.lt(z, v128.load(Z_MAX_V));
+    const E = v128.and(expNegScaledV(v128.and(z, live)), live);
     const small = f32x4.lt(E, v128.load(E_FLOOR_V));
     const L = log1pCompV(f32x4.mul(f32x4.pmax(E, v128.load(E_FLOOR_V)), v128.load(EXP_UNSCALE_V)));
     const neg = f32x4.lt(t, f32x4.splat(0));
     const S = v128.bitselect(E, f32x4.mul(L, v128.load(SCALE_V)), small);
     const num = v128.bitselect(S, f32x4.add(t, L), neg);
-    const r = f32x4.mul(f32x4.div(num, beta), v128.bitselect(v128.load(EXP_UNSCALE_V), v128.load(ONE_V), neg));
+    const q = f32x4.div(num, beta);
+    const tiny = f32x4.lt(q, v128.load(FLUSH_SCALED_V)); // q >= 0 where t < 0 (β > 0)
+    const r = f32x4.mul(q, v128.bitselect(v128.andnot(v128.load(EXP_UNSCALE_V), tiny), v128.load(ONE_V), neg));
     return v128.bitselect(x, r, f32x4.lt(thr, t));
   }
 }

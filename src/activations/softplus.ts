@@ -1,7 +1,7 @@
 // softplus(x) = log(1 + e^{βx})/β, and x itself where βx > threshold (PyTorch's nn.Softplus): the
 // registry entry, the float64 references and the JS fallback. WebAssembly element math:
 // assembly/activations/softplus.ts.
-import { defineActivation, sigmoid64, Z_LAST } from '../kernel.js';
+import { defineActivation, sigmoid64, SWISH_FLUSH, Z_LAST } from '../kernel.js';
 
 const PARAMS = [
   // β >= 2^-31: beyond βx = −109 (where e^βx has underflowed) the kernels give 0, which is within
@@ -32,7 +32,8 @@ export const softplus = defineActivation({
       formula: 'softplus(x) = βx > threshold ? x : log(1 + e^{βx})/β',
       notes: 'Against log(1 + e^t)/β with t = fl(βx), and x where t > threshold (a jump of log1p(e^−threshold)/β at x = threshold/β). ' +
         'softplus(+∞) = +∞, softplus(−∞) = +0, softplus(NaN) = NaN, softplus(±0) = log(2)/β. β must be at least 2^-31 (a RangeError otherwise). ' +
-        'At β = 1 (or any power of two) the error is at most 2.5 ULP; other β add the rounding of the division by β.',
+        'At β = 1 (or any power of two) the error is at most 2.5 ULP; other β add the rounding of the division by β. ' +
+        'Flush: for βx < 0 a result below 2^-126·(1 − 2^-20) is +0 (at β = 1, x < −87.34); within 2^-20 below 2^-126 it may be either.',
       bound: { ulp: { simd: 4, wasm: 4, js: 1 } },
       exact: [[Infinity, Infinity], [-Infinity, 0], [NaN, NaN], [0, Math.fround(Math.LN2)], [-0, Math.fround(Math.LN2)], [30, 30], [-200, 0]],
       reference: (x, p) => {
@@ -43,7 +44,8 @@ export const softplus = defineActivation({
         for (let i = 0; i < n; i++) {
           const v = x[i];
           const t = Math.fround(a * v);
-          o[i] = t > b ? v : (t > 0 ? t + Math.log1p(Math.exp(-t)) : Math.log1p(Math.exp(t))) / a;
+          const r = (t > 0 ? t + Math.log1p(Math.exp(-t)) : Math.log1p(Math.exp(t))) / a;
+          o[i] = t > b ? v : t < 0 && r < SWISH_FLUSH ? 0 : r; // flushed as the kernels
         }
       },
     },
