@@ -46,13 +46,14 @@ export function workerMain(port: WorkerPort): void {
   });
 }
 
-/** The worker's program for Node's worker_threads (`eval: true`: a CommonJS script). */
-export const nodeWorkerSource = `const { parentPort } = require('node:worker_threads');
-(${workerMain.toString()})({
+/** The worker's program for Node's worker_threads (`eval: true`). It runs as a CommonJS script,
+ * or as an ES module where the process was started with --input-type=module (workers inherit
+ * it): a dynamic import works in both. The port keeps messages until it is listened to. */
+export const nodeWorkerSource = `import('node:worker_threads').then(({ parentPort }) => (${workerMain.toString()})({
   post: (m, t) => parentPort.postMessage(m, t),
   listen: (f) => parentPort.on('message', f),
   exit: () => process.exit(1),
-});
+}));
 `;
 
 /** The worker's program for a Web Worker (module or classic: it imports nothing). */
