@@ -21,6 +21,10 @@ type Async<F> = F extends (...args: infer A) => infer R ? (...args: A) => Promis
 export type PoolKernels = { [K in AnyKernelName]: Async<(typeof api)[K]> };
 
 export interface Pool extends PoolKernels {
+  /** SiLU(x) = x·σ(x): `swish` with β = 1, as the synchronous `silu`. */
+  silu(x: Float32Array, out?: Float32Array | null): Promise<Float32Array>;
+  /** The gradient of SiLU: `swishBackward` with β = 1. */
+  siluBackward(x: Float32Array, dy: Float32Array, out?: Float32Array | null): Promise<Float32Array>;
   /** Workers actually running: 1 when threads are unavailable (then calls run on the calling thread). */
   readonly threads: number;
   /** Why there are fewer threads than asked, e.g. 'page is not crossOriginIsolated (…)'. */
@@ -85,12 +89,22 @@ export async function createPool(options?: PoolOptions): Promise<Pool> {
   const methods: Record<string, AnyFunction> = {};
   for (const k of Object.keys(allKernels) as AnyKernelName[]) methods[k] = pool.method(k);
   return Object.freeze({
-    ...methods,
+    ...withAliases(methods),
     threads: pool.threads,
     allocate: (n: number) => pool.allocate(n),
     close: () => pool.close(),
     [INTERNAL]: pool,
   }) as unknown as Pool;
+}
+
+/** The kernels and the package's aliases over them (silu, siluBackward: β = 1). */
+function withAliases(methods: Record<string, AnyFunction>): Record<string, AnyFunction> {
+  const { swish, swishBackward } = methods;
+  return {
+    ...methods,
+    silu: (x, out) => swish(x, out, 1),
+    siluBackward: (x, dy, out) => swishBackward(x, dy, out, 1),
+  };
 }
 
 /** @internal Tests reach the threaded pool behind a Pool through this key. */
@@ -124,7 +138,7 @@ function callingThreadPool(reason: string | undefined): Pool {
     };
   };
   return Object.freeze({
-    ...methods,
+    ...withAliases(methods),
     threads: 1,
     ...(reason === undefined ? {} : { reason }),
     allocate,

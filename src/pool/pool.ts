@@ -223,9 +223,9 @@ export class ThreadPool {
     const ex = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
     let pool: ThreadPool | null = null;
     const onFailure = (slot: Slot, e: Error) => pool?.replace(slot, e);
-    // Started one after another: each instantiation writes the module's (identical) data into
-    // the shared memory, and none may do so while a kernel runs (so too for a replacement, which
-    // a call's turn waits for).
+    // Started one after another, before any kernel runs: each instantiation writes the module's
+    // data (its constants) into the shared memory. A replacement worker does so while the others
+    // may be running; it writes the same bytes that are there, so no reader sees another value.
     const slots: Slot[] = [];
     try {
       for (let i = 0; i < threads; i++) slots.push(await startSlot(i, module, memory, onFailure));

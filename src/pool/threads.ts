@@ -26,7 +26,10 @@ const isNode = typeof g.process === 'object' && typeof g.process.versions?.node 
  */
 export function threadsUnavailable(): string | undefined {
   if (typeof WebAssembly !== 'object' || WebAssembly === null) return 'this runtime has no WebAssembly';
-  if (g.crossOriginIsolated === false) {
+  // A page or its workers (not a runtime that merely defines the flag) that is not isolated gets
+  // no SharedArrayBuffer, or one it cannot share with workers.
+  const browser = typeof g.document === 'object' || typeof g.WorkerGlobalScope === 'function';
+  if (g.crossOriginIsolated === false && (browser || typeof SharedArrayBuffer !== 'function')) {
     return 'page is not crossOriginIsolated (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)';
   }
   if (typeof SharedArrayBuffer !== 'function') return 'SharedArrayBuffer is not available in this runtime';

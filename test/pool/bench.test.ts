@@ -1,17 +1,18 @@
 // bench/pool.mjs --quick runs end to end (every implementation checked against the synchronous
 // call before it is timed, or the script fails): a row per kernel, size and series, the crossover
 // and target lines, and a chart per kernel. Its figures are not checked: speed is the benchmark's.
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { root } from '../browser/browser.js';
 
-test('bench/pool.mjs --quick: every row, the targets and the charts', () => {
+test('bench/pool.mjs --quick: every row, the targets and the charts', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'swish-pool-bench-'));
   try {
-    const out = execFileSync(process.execPath, [join(root, 'bench/pool.mjs'), '--quick', '--out', join(dir, 'q')],
+    const { stdout: out } = await promisify(execFile)(process.execPath, [join(root, 'bench/pool.mjs'), '--quick', '--out', join(dir, 'q')],
       { cwd: root, encoding: 'utf8', timeout: 120_000 });
     expect(out).toMatch(/^machine: .* cores, Node v/m);
     const json = JSON.parse(readFileSync(join(dir, 'q.json'), 'utf8'));

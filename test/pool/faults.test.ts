@@ -2,7 +2,8 @@
 // anything is written; a worker that dies mid-call or throws is replaced and the call that ran on
 // it rejects; calls after close() reject; arrays of another pool, or of a closed one, are errors;
 // an idle pool does not keep Node alive.
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import * as S from '../../src/index.js';
 import { createPool, INTERNAL, PARALLEL_MIN, type Pool } from '../../src/pool/index.js';
@@ -161,7 +162,7 @@ describe('closing and options', () => {
     }
   });
 
-  test('a Node process with an idle pool exits by itself', () => {
+  test('a Node process with an idle pool exits by itself', async () => {
     const script = `
       import { createPool } from ${JSON.stringify(`${root}/dist/esm/pool/index.js`)};
       const pool = await createPool({ threads: 2 });
@@ -169,8 +170,8 @@ describe('closing and options', () => {
       console.log(pool.threads, y[0].toFixed(4));
     `;
     const t0 = Date.now();
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
-    expect(out.trim()).toBe('2 0.7311');
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+    expect(stdout.trim()).toBe('2 0.7311');
     expect(Date.now() - t0).toBeLessThan(20_000);
   });
 });

@@ -136,6 +136,13 @@ describe.each([['relaxed', 2], ['simd', 3]] as const)('pool on %s, %i threads', 
     m.free();
   });
 
+  test('silu and siluBackward, the package\'s aliases, are there too', async () => {
+    const x = uniform(PARALLEL_MIN + 7, -20, 20, 13);
+    const dy = uniform(PARALLEL_MIN + 7, -1, 1, 14);
+    expectSame('silu', [await pool.silu(x)], [S.silu(x)]);
+    expectSame('siluBackward', [await pool.siluBackward(x, dy)], [S.siluBackward(x, dy)]);
+  });
+
   test('bias rows wider than a scratch region (plain arrays run on the calling thread)', async () => {
     const wide = 70_000;
     const x = uniform(wide * 2, -20, 20, 11);
