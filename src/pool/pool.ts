@@ -222,7 +222,7 @@ export class ThreadPool {
     const memory = new WebAssembly.Memory({ initial: Math.ceil(reserve / PAGE), maximum: MAX_PAGES, shared: true } as WebAssembly.MemoryDescriptor);
     const ex = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
     let pool: ThreadPool | null = null;
-    const onFailure = (slot: Slot, e: Error) => pool?.replace(slot, e);
+    const onFailure = (slot: Slot) => pool?.replace(slot);
     // Started one after another, before any kernel runs: each instantiation writes the module's
     // data (its constants) into the shared memory. A replacement worker does so while the others
     // may be running; it writes the same bytes that are there, so no reader sees another value.
@@ -234,6 +234,8 @@ export class ThreadPool {
       throw e;
     }
     pool = new ThreadPool(build, module, memory, ex, heapBase, slots.map((s) => Promise.resolve(s)));
+    // One that failed before the pool existed to hear it.
+    for (const s of slots) if (s.failure) pool.replace(s);
     return pool;
   }
 
@@ -422,14 +424,14 @@ export class ThreadPool {
     return { sum, partial };
   }
 
-  /** A worker failed: reject what it ran (Slot did), and start its replacement. */
-  private replace(slot: Slot, e: Error): void {
+  /** A worker failed (Slot has rejected what it ran): start its replacement. If that fails, the
+   * next call's turn closes the pool and says why. */
+  private replace(slot: Slot): void {
     slot.handle.terminate();
     if (this.closed) return;
-    const next = startSlot(slot.index, this.module, this.memory, (s, err) => this.replace(s, err));
+    const next = startSlot(slot.index, this.module, this.memory, (s) => this.replace(s));
     void next.catch(() => {});
     this.slots[slot.index] = next;
-    void e;
   }
 
   async close(): Promise<void> {
