@@ -5,23 +5,27 @@
 //
 //   dist/browser/swish-wasm.js     the bundle (package.json "exports": "browser" and "./browser")
 //   dist/browser/swish-wasm.d.ts   its types: a re-export of dist/esm's declarations
+//   dist/browser/swish-wasm-pool.js, .d.ts   the same for swish-wasm/pool (the API, the worker
+//                                  pool and its shared-memory builds: the first bundle stays as it was)
 import { build } from 'esbuild';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const entry = join(root, 'dist/esm/index.js');
 const outDir = join(root, 'dist/browser');
-const outfile = join(outDir, 'swish-wasm.js');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
+for (const [esm, name] of [['index.js', 'swish-wasm'], ['pool/index.js', 'swish-wasm-pool']]) await bundle(esm, name);
+
+async function bundle(esm, name) {
+const entry = join(root, 'dist/esm', esm);
+const outfile = join(outDir, `${name}.js`);
 if (!existsSync(entry)) {
   console.error(`build-browser: ${relative(root, entry)} is missing: run scripts/build-ts.mjs first (npm run build)`);
   process.exit(1);
 }
 mkdirSync(outDir, { recursive: true });
-
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
 const result = await build({
   entryPoints: [entry],
@@ -50,6 +54,7 @@ if (bare.length) {
   process.exit(1);
 }
 
-writeFileSync(join(outDir, 'swish-wasm.d.ts'),
-  `// Types of the browser bundle (swish-wasm.js): the same API as the ESM build.\nexport * from '../esm/index.js';\n`);
+writeFileSync(join(outDir, `${name}.d.ts`),
+  `// Types of the browser bundle (${name}.js): the same API as the ESM build.\nexport * from '../esm/${esm}';\n`);
 console.log(`browser: ${relative(root, outfile)} ${(statSync(outfile).size / 1024).toFixed(1)} KiB`);
+}

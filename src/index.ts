@@ -6,6 +6,7 @@
 import { currentBackend } from './backends/select.js';
 import type { WasmFloat32Array } from './backends/types.js';
 import { swish, swishBackward } from './generated/api.js';
+import { count } from './validate.js';
 
 export * from './generated/api.js';
 
@@ -27,10 +28,7 @@ export const siluBackward = (x: Float32Array, dy: Float32Array, out?: Float32Arr
  * run with no copy. Free it when done. On the js backend it is an ordinary Float32Array.
  */
 export function allocate(n: number): WasmFloat32Array {
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
-    throw new RangeError(`n must be a non-negative integer, got ${String(n)}`);
-  }
-  return currentBackend().allocate(n);
+  return currentBackend().allocate(count(n, 'n'));
 }
 
 /** Bytes of WebAssembly memory held by the current backend (0 for js): it grows only with `allocate`. */

@@ -85,3 +85,11 @@ export function f32Param(v: unknown, name: string, positive = false, minAbs = 0)
   if (r !== 0 && Math.abs(r) < minAbs) throw new RangeError(`${name} must be 0 or at least ${minAbs} in magnitude, got ${v}`);
   return r;
 }
+
+/** A count of elements: a non-negative integer (allocate's n). */
+export function count(n: unknown, name: string): number {
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
+    throw new RangeError(`${name} must be a non-negative integer, got ${String(n)}`);
+  }
+  return n;
+}

@@ -8,6 +8,10 @@
 // arrays already seen (views.ts), each array's offset looked up once. A fresh `out` (none given) needs
 // no overlap check. A call that repeats the previous zero-copy call of the same function
 // (LastCall) goes straight to the export.
+//
+// Each factory takes the backend to run on (`backendOf`, by default the one `init`/`setBackend`
+// chose): the worker pool (src/pool/) makes the same functions over its own backends, so that
+// its calls are checked by this same code and fail with the same errors.
 import { allKernels, type AnyKernelName, type KernelName, type Param } from './registry.js';
 import { currentBackend } from './backends/select.js';
 import { WasmBackend } from './backends/wasm.js';
@@ -129,11 +133,11 @@ class LastCall {
   }
 }
 
-export function mapOp(k: KernelName) {
+export function mapOp(k: KernelName, backendOf: () => BackendImpl = currentBackend) {
   const params = new Params(k);
   const last = new LastCall(k);
   return (x: Float32Array, out?: Out, p0?: unknown, p1?: unknown): Float32Array => {
-    if (x === last.a0 && out === last.a1 && p0 === last.p0 && p1 === last.p1 && last.backend === currentBackend() &&
+    if (x === last.a0 && out === last.a1 && p0 === last.p0 && p1 === last.p1 && last.backend === backendOf() &&
         x.length === last.n && out.length === last.n) {
       last.run(last.ptr0, last.ptr1, last.n, last.q0, last.q1);
       return out;
@@ -145,7 +149,7 @@ export function mapOp(k: KernelName) {
     const b = params.second(p1);
     last.forget();
     if (xs.length > 0) {
-      const backend = currentBackend();
+      const backend = backendOf();
       backend.map(k, xs, o, a, b);
       if (o === out) last.keep(backend, p0, p1, a, b, xs.length, 0, xs, o);
     }
@@ -153,12 +157,12 @@ export function mapOp(k: KernelName) {
   };
 }
 
-export function gradOp(k: KernelName, input: 'x' | 'y') {
+export function gradOp(k: KernelName, input: 'x' | 'y', backendOf: () => BackendImpl = currentBackend) {
   const params = new Params(k);
   const last = new LastCall(k);
   return (v: Float32Array, dy: Float32Array, out?: Out, p0?: unknown, p1?: unknown): Float32Array => {
     if (v === last.a0 && dy === last.a1 && out === last.a2 && p0 === last.p0 && p1 === last.p1 &&
-        last.backend === currentBackend() && v.length === last.n && dy.length === last.n && out.length === last.n) {
+        last.backend === backendOf() && v.length === last.n && dy.length === last.n && out.length === last.n) {
       last.run(last.ptr0, last.ptr1, last.ptr2, last.n, last.q0, last.q1);
       return out;
     }
@@ -175,7 +179,7 @@ export function gradOp(k: KernelName, input: 'x' | 'y') {
     const b = params.second(p1);
     last.forget();
     if (vs.length > 0) {
-      const backend = currentBackend();
+      const backend = backendOf();
       backend.grad(k, vs, ds, o, a, b);
       if (o === out) last.keep(backend, p0, p1, a, b, vs.length, 0, vs, ds, o);
     }
@@ -183,11 +187,11 @@ export function gradOp(k: KernelName, input: 'x' | 'y') {
   };
 }
 
-export function sumOp(k: KernelName) {
+export function sumOp(k: KernelName, backendOf: () => BackendImpl = currentBackend) {
   const params = new Params(k);
   const last = new LastCall(k);
   return (x: Float32Array, dy: Float32Array, p0?: unknown, p1?: unknown): number => {
-    if (x === last.a0 && dy === last.a1 && p0 === last.p0 && p1 === last.p1 && last.backend === currentBackend() &&
+    if (x === last.a0 && dy === last.a1 && p0 === last.p0 && p1 === last.p1 && last.backend === backendOf() &&
         x.length === last.n && dy.length === last.n) {
       return last.run(last.ptr0, last.ptr1, last.n, last.q0, last.q1) as number;
     }
@@ -198,7 +202,7 @@ export function sumOp(k: KernelName) {
     const b = params.second(p1);
     last.forget();
     if (xs.length === 0) return 0;
-    const backend = currentBackend();
+    const backend = backendOf();
     const total = backend.sum(k, xs, ds, a, b);
     last.keep(backend, p0, p1, a, b, xs.length, 0, xs, ds);
     return total;
@@ -206,12 +210,12 @@ export function sumOp(k: KernelName) {
 }
 
 /** A fused form's forward: out = f(first, second), e.g. swiglu(a, b). */
-export function binaryOp(k: AnyKernelName, [n0, n1]: readonly [string, string]) {
+export function binaryOp(k: AnyKernelName, [n0, n1]: readonly [string, string], backendOf: () => BackendImpl = currentBackend) {
   const params = new Params(k);
   const last = new LastCall(k);
   return (a: Float32Array, b: Float32Array, out?: Out, p0?: unknown, p1?: unknown): Float32Array => {
     if (a === last.a0 && b === last.a1 && out === last.a2 && p0 === last.p0 && p1 === last.p1 &&
-        last.backend === currentBackend() && a.length === last.n && b.length === last.n && out.length === last.n) {
+        last.backend === backendOf() && a.length === last.n && b.length === last.n && out.length === last.n) {
       last.run(last.ptr0, last.ptr1, last.ptr2, last.n, last.q0, last.q1);
       return out;
     }
@@ -228,7 +232,7 @@ export function binaryOp(k: AnyKernelName, [n0, n1]: readonly [string, string]) 
     const q1 = params.second(p1);
     last.forget();
     if (as.length > 0) {
-      const backend = currentBackend();
+      const backend = backendOf();
       backend.grad(k, as, bs, o, q0, q1);
       if (o === out) last.keep(backend, p0, p1, q0, q1, as.length, 0, as, bs, o);
     }
@@ -237,12 +241,12 @@ export function binaryOp(k: AnyKernelName, [n0, n1]: readonly [string, string]) 
 }
 
 /** A fused form's backward: both input gradients from a, b and dy, in one pass. */
-export function gateGradOp(k: AnyKernelName) {
+export function gateGradOp(k: AnyKernelName, backendOf: () => BackendImpl = currentBackend) {
   const params = new Params(k);
   const last = new LastCall(k);
   return (a: Float32Array, b: Float32Array, dy: Float32Array, outA?: Out, outB?: Out, p0?: unknown, p1?: unknown) => {
     if (a === last.a0 && b === last.a1 && dy === last.a2 && outA === last.a3 && outB === last.a4 && p0 === last.p0 &&
-        p1 === last.p1 && last.backend === currentBackend() && a.length === last.n && b.length === last.n &&
+        p1 === last.p1 && last.backend === backendOf() && a.length === last.n && b.length === last.n &&
         dy.length === last.n && outA.length === last.n && outB.length === last.n) {
       last.run(last.ptr0, last.ptr1, last.ptr2, last.ptr3, last.ptr4, last.n, last.q0, last.q1);
       return { da: outA, db: outB };
@@ -276,7 +280,7 @@ export function gateGradOp(k: AnyKernelName) {
     const q1 = params.second(p1);
     last.forget();
     if (as.length > 0) {
-      const backend = currentBackend();
+      const backend = backendOf();
       backend.gateGrad(k, as, bs, ds, da, db, q0, q1);
       if (da === outA && db === outB) last.keep(backend, p0, p1, q0, q1, as.length, 0, as, bs, ds, da, db);
     }
@@ -294,12 +298,12 @@ function channels(x: Float32Array, bias: Float32Array): number {
 }
 
 /** A bias form's forward: out[r, c] = f(x[r, c] + bias[c]). */
-export function biasOp(k: AnyKernelName) {
+export function biasOp(k: AnyKernelName, backendOf: () => BackendImpl = currentBackend) {
   const params = new Params(k);
   const last = new LastCall(k);
   return (x: Float32Array, bias: Float32Array, out?: Out, p0?: unknown, p1?: unknown): Float32Array => {
     if (x === last.a0 && bias === last.a1 && out === last.a2 && p0 === last.p0 && p1 === last.p1 &&
-        last.backend === currentBackend() && x.length === last.n && bias.length === last.C && out.length === last.n) {
+        last.backend === backendOf() && x.length === last.n && bias.length === last.C && out.length === last.n) {
       last.run(last.ptr0, last.ptr1, last.ptr2, last.n, last.C, last.q0, last.q1);
       return out;
     }
@@ -321,7 +325,7 @@ export function biasOp(k: AnyKernelName) {
     const q1 = params.second(p1);
     last.forget();
     if (xs.length > 0) {
-      const backend = currentBackend();
+      const backend = backendOf();
       backend.bias(k, xs, bs, o, q0, q1);
       if (o === out) last.keep(backend, p0, p1, q0, q1, xs.length, C, xs, bs, o);
     }
@@ -330,12 +334,12 @@ export function biasOp(k: AnyKernelName) {
 }
 
 /** A bias form's backward: dx from the kernel, dbias[c] = Σ_r dx[r, c] summed here in float64. */
-export function biasGradOp(k: AnyKernelName) {
+export function biasGradOp(k: AnyKernelName, backendOf: () => BackendImpl = currentBackend) {
   const params = new Params(k);
   const last = new LastCall(k);
   return (x: Float32Array, bias: Float32Array, dy: Float32Array, outX?: Out, dbias?: Out, p0?: unknown, p1?: unknown) => {
     if (x === last.a0 && bias === last.a1 && dy === last.a2 && outX === last.a3 && dbias === last.a4 && p0 === last.p0 &&
-        p1 === last.p1 && last.backend === currentBackend() && x.length === last.n && bias.length === last.C &&
+        p1 === last.p1 && last.backend === backendOf() && x.length === last.n && bias.length === last.C &&
         dy.length === last.n && outX.length === last.n && dbias.length === last.C) {
       last.run(last.ptr0, last.ptr1, last.ptr2, last.ptr3, last.n, last.C, last.q0, last.q1);
       sumRows(outX, last.C, dbias);
@@ -371,7 +375,7 @@ export function biasGradOp(k: AnyKernelName) {
     const q1 = params.second(p1);
     last.forget();
     if (xs.length > 0) {
-      const backend = currentBackend();
+      const backend = backendOf();
       backend.biasGrad(k, xs, bs, ds, dx, q0, q1);
       // Kept only if dbias too is in memory (a view of the memory the kernel's arrays were in),
       // asked only when they were: dbias is not the kernel's, the backend has not looked at it.

@@ -1,7 +1,8 @@
 // onnxruntime peers: a tiny writer of ONNX models (protobuf, written field by field from the
 // schema in onnx/onnx.proto: no Python, no protobuf library) for the graphs y = Sigmoid(x) and
 // y = Mul(x, Sigmoid(x)), and runners for onnxruntime-node (native CPU) and onnxruntime-web (its
-// WebAssembly build, here in Node), both on one thread to compare with single-threaded kernels.
+// WebAssembly build, here in Node), both on one thread to compare with single-threaded kernels
+// (or on `threads`, to compare with the worker pool: bench/pool.mjs).
 
 // ---- protobuf wire format ----------------------------------------------------------------------
 
@@ -70,12 +71,12 @@ export const GRAPHS = {
  * Sessions for one onnxruntime flavour: `ort` is the module (onnxruntime-node or onnxruntime-web).
  * Returns { run(kernel, x) → Float32Array } for the forward kernels 'sigmoid' and 'swish'.
  */
-export async function ortRunner(ort, { executionProviders }) {
+export async function ortRunner(ort, { executionProviders, threads = 1 }) {
   const sessions = {};
   for (const [k, make] of Object.entries(GRAPHS)) {
     sessions[k] = await ort.InferenceSession.create(make(), {
       executionProviders,
-      intraOpNumThreads: 1,
+      intraOpNumThreads: threads,
       interOpNumThreads: 1,
       graphOptimizationLevel: 'all',
     });
@@ -91,15 +92,15 @@ export async function ortRunner(ort, { executionProviders }) {
 }
 
 /** onnxruntime-node, native CPU execution provider. */
-export async function ortNode() {
+export async function ortNode(threads = 1) {
   const { default: ort } = await import('onnxruntime-node');
-  return ortRunner(ort, { executionProviders: ['cpu'] });
+  return ortRunner(ort, { executionProviders: ['cpu'], threads });
 }
 
-/** onnxruntime-web's WebAssembly build (SIMD, one thread, no proxy worker) in Node. */
-export async function ortWeb() {
+/** onnxruntime-web's WebAssembly build (SIMD, one thread unless told, no proxy worker) in Node. */
+export async function ortWeb(threads = 1) {
   const ort = await import('onnxruntime-web');
-  ort.env.wasm.numThreads = 1;
+  ort.env.wasm.numThreads = threads;
   ort.env.wasm.proxy = false;
   return ortRunner(ort, { executionProviders: ['wasm'] });
 }

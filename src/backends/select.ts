@@ -63,7 +63,8 @@ function embeddedBuilds(): string[] {
   return [scalarWasmBase64, ...(simdSupported() ? [simdWasmBase64] : []), ...(relaxedSimdSupported() ? [relaxedWasmBase64] : [])];
 }
 
-function decodeBase64(s: string): Uint8Array {
+/** @internal Also the worker pool's (src/pool/), for its shared builds. */
+export function decodeBase64(s: string): Uint8Array {
   if (typeof atob === 'function') {
     const bin = atob(s);
     const out = new Uint8Array(bin.length);

@@ -105,12 +105,14 @@ export class WasmBackend implements BackendImpl {
    * getter, which was a third of the per-call overhead when read on every call.
    */
   private view(): Float32Array {
-    if (this.heap.length === 0) {
-      forgetViewsOf(this.buf);
-      this.heap = new Float32Array(this.memory.buffer);
-      this.buf = this.heap.buffer;
-    }
+    if (this.heap.length === 0) this.viewNewBuffer();
     return this.heap;
+  }
+
+  private viewNewBuffer(): void {
+    forgetViewsOf(this.buf);
+    this.heap = new Float32Array(this.memory.buffer);
+    this.buf = this.heap.buffer;
   }
 
   /** The byte offset of `a` if it is in this module's memory (zero-copy), else -1; call view()
@@ -294,6 +296,9 @@ export class WasmBackend implements BackendImpl {
 
   allocate(n: number): WasmFloat32Array {
     const ptr = this.allocator.alloc(n * 4);
+    // A shared memory (the worker pool's) grows without detaching its old buffer, which view()
+    // would not notice: its new buffer is taken here, where memory grows.
+    if (this.memory.buffer !== this.buf) this.viewNewBuffer();
     return new WasmArray(this, ptr, n);
   }
 

@@ -1,0 +1,463 @@
+// The worker pool over one shared WebAssembly memory (see index.ts for the public contract).
+//
+// Layout of the shared memory, from the module's heapBase: one scratch block per worker (three
+// regions of PIECE floats: streamed inputs in, results over them), then the calling thread's own
+// WasmBackend (its three CHUNK regions), then the arrays of `allocate`. Every worker and the
+// calling thread instantiate the same shared build over it; the calling thread's WasmBackend
+// reserves everything below its arrays, so no array can be a view of any scratch.
+//
+// A call of n >= PARALLEL_MIN elements is checked by the synchronous wrappers (capture.ts), then
+// queued; its turn splits it into one contiguous slice per worker, cut at multiples of 16
+// elements (whole rows for the bias forms), so that every element takes the same vector or scalar
+// path as in the synchronous call and the results are the same bits. Arrays in the shared memory
+// are passed by pointer; any other array is copied through the worker's scratch, PIECE elements
+// (or whole rows) at a time. Smaller calls run on the calling thread, on the same build.
+import { allKernels, type AnyKernelName } from '../registry.js';
+import { decodeBase64 } from '../backends/select.js';
+import { WasmBackend, type KernelExports } from '../backends/wasm.js';
+import type { BackendImpl, Backend, WasmFloat32Array } from '../backends/types.js';
+import { count } from '../validate.js';
+import { sharedRelaxedWasmBase64, sharedSimdWasmBase64 } from '../generated/wasm-shared.js';
+import { CAPTURED, CaptureBackend, type Job } from './capture.js';
+import { startWorker, type WorkerHandle } from './threads.js';
+import { kernelFunction, type AnyFunction } from './functions.js';
+
+/**
+ * Calls with fewer elements than this run on the calling thread: below it, handing slices to
+ * workers and hearing back costs more than the threads save (bench/pool.mjs measures the
+ * crossover; README "Threads").
+ */
+export const PARALLEL_MIN = 1 << 17;
+/** Floats per scratch region of a worker: 256 KiB, three regions a worker. */
+export const PIECE = 1 << 16;
+/** The shared builds' maximum memory, in 64 KiB pages (2 GiB): asconfig.json's maximumMemory. */
+const MAX_PAGES = 32768;
+const PAGE = 65536;
+
+/** The pool each shared buffer belongs to: an array of one pool passed to another is refused. */
+const poolOfBuffer = new WeakMap<ArrayBufferLike, ThreadPool>();
+
+/** The calling thread's backend over the shared memory: a WasmBackend that also refuses arrays
+ * of another pool's memory (they would otherwise be copied like any array: not wrong, but a
+ * mistake worth saying). */
+class LocalBackend extends WasmBackend {
+  constructor(ex: KernelExports, private readonly pool: ThreadPool) {
+    super(ex);
+  }
+
+  private foreign(...arrays: Float32Array[]): void {
+    for (const a of arrays) if (this.offsetInMemory(a) < 0) this.pool.refuseForeign(a);
+  }
+
+  override map(k: AnyKernelName, x: Float32Array, out: Float32Array, a: number, b: number): void {
+    this.foreign(x, out);
+    super.map(k, x, out, a, b);
+  }
+
+  override grad(k: AnyKernelName, v: Float32Array, dy: Float32Array, out: Float32Array, a: number, b: number): void {
+    this.foreign(v, dy, out);
+    super.grad(k, v, dy, out, a, b);
+  }
+
+  override sum(k: AnyKernelName, x: Float32Array, dy: Float32Array, a: number, b: number): number {
+    this.foreign(x, dy);
+    return super.sum(k, x, dy, a, b);
+  }
+
+  override gateGrad(k: AnyKernelName, a: Float32Array, b: Float32Array, dy: Float32Array, outA: Float32Array,
+    outB: Float32Array, p0: number, p1: number): void {
+    this.foreign(a, b, dy, outA, outB);
+    super.gateGrad(k, a, b, dy, outA, outB, p0, p1);
+  }
+
+  override bias(k: AnyKernelName, x: Float32Array, bias: Float32Array, out: Float32Array, a: number, b: number): void {
+    this.foreign(x, bias, out);
+    super.bias(k, x, bias, out, a, b);
+  }
+
+  override biasGrad(k: AnyKernelName, x: Float32Array, bias: Float32Array, dy: Float32Array, out: Float32Array,
+    a: number, b: number): void {
+    this.foreign(x, bias, dy, out);
+    super.biasGrad(k, x, bias, dy, out, a, b);
+  }
+}
+
+interface Reply { value: number; partial?: Float64Array }
+
+/** One worker and the request it is running (a worker runs one request at a time). */
+class Slot {
+  private pending: { resolve: (r: Reply) => void; reject: (e: Error) => void } | null = null;
+  private nextId = 0;
+  failure: Error | null = null;
+
+  constructor(readonly index: number, readonly handle: WorkerHandle, onFailure: (slot: Slot, e: Error) => void) {
+    handle.onMessage = (m: Reply) => {
+      const p = this.pending;
+      this.pending = null;
+      p?.resolve(m);
+    };
+    handle.onFailure = (e) => {
+      this.failure = e;
+      const p = this.pending;
+      this.pending = null;
+      p?.reject(e);
+      onFailure(this, e);
+    };
+  }
+
+  request(message: { k: string; args: number[]; rows?: number[] }): Promise<Reply> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      this.pending = { resolve, reject };
+      this.handle.post({ id: ++this.nextId, ...message });
+    });
+  }
+}
+
+/** Starts a worker and instantiates the shared build in it; resolves once it is ready. */
+async function startSlot(index: number, module: WebAssembly.Module, memory: WebAssembly.Memory,
+  onFailure: (slot: Slot, e: Error) => void): Promise<Slot> {
+  const handle = await startWorker();
+  // Kept alive while starting (an idle pool's workers are not: Slot's users ref them per call).
+  handle.keepAlive(true);
+  return new Promise<Slot>((resolve, reject) => {
+    handle.onMessage = (m) => {
+      if (!m?.ready) return;
+      handle.keepAlive(false);
+      resolve(new Slot(index, handle, onFailure));
+    };
+    handle.onFailure = (e) => {
+      handle.terminate();
+      reject(e);
+    };
+    handle.post({ module, memory });
+  });
+}
+
+const NO_RESULT = Symbol('no result yet');
+
+function closedError(): Error {
+  return new Error('swish-wasm pool: the pool is closed');
+}
+
+/** An array in the pool's memory, from Pool.allocate. */
+class PoolArray implements WasmFloat32Array {
+  #view: Float32Array;
+  #generation: number;
+  #inner: WasmFloat32Array | null;
+  readonly length: number;
+
+  constructor(private readonly pool: ThreadPool, inner: WasmFloat32Array) {
+    this.#inner = inner;
+    this.length = inner.length;
+    this.#view = inner.array;
+    this.#generation = pool.generation;
+  }
+
+  get array(): Float32Array {
+    if (this.#inner === null) throw new TypeError('WasmFloat32Array has been freed');
+    if (this.pool.closed) throw new TypeError('WasmFloat32Array: its pool is closed, and its memory with it');
+    // A shared memory's views stay valid when it grows, but each growth gives a new buffer object:
+    // viewing the current one keeps the array on the calling thread's zero-copy path.
+    if (this.#generation !== this.pool.generation) {
+      this.#view = new Float32Array(this.pool.buffer, this.#view.byteOffset, this.length);
+      this.#generation = this.pool.generation;
+    }
+    return this.#view;
+  }
+
+  free(): void {
+    const inner = this.#inner;
+    if (inner === null) throw new TypeError('WasmFloat32Array has already been freed');
+    this.#inner = null;
+    if (!this.pool.closed) inner.free();
+  }
+}
+
+export class ThreadPool {
+  readonly threads: number;
+  readonly reason: string | undefined = undefined;
+  closed = false;
+  /** Bumped whenever the memory grows (a new buffer object). */
+  generation = 0;
+  buffer: ArrayBufferLike;
+  private readonly buffers = new Set<ArrayBufferLike>();
+  private readonly local: LocalBackend;
+  private readonly capture = new CaptureBackend();
+  private readonly localFns = new Map<AnyKernelName, AnyFunction>();
+  private readonly checkFns = new Map<AnyKernelName, AnyFunction>();
+  private slots: Promise<Slot>[];
+  /** Where the arrays of `allocate` start: every view below it is a scratch or constant. */
+  private readonly userBase: number;
+  private tail: Promise<unknown> = Promise.resolve();
+  /** Calls queued or running. */
+  private busy = 0;
+  private broken: Error | null = null;
+  /** @internal The crossover in use: bench/pool.mjs sets 0 to time the threads at every size. */
+  parallelMin = PARALLEL_MIN;
+
+  private constructor(readonly build: Backend, private readonly module: WebAssembly.Module,
+    private readonly memory: WebAssembly.Memory, ex: KernelExports, private readonly scratchBase: number, slots: Promise<Slot>[]) {
+    this.threads = slots.length;
+    this.slots = slots;
+    this.buffer = memory.buffer;
+    this.noteBuffer();
+    this.local = new LocalBackend({ ...ex, heapBase: () => scratchBase + slots.length * 3 * PIECE * 4 }, this);
+    const probe = this.local.allocate(0);
+    this.userBase = probe.array.byteOffset;
+    probe.free();
+    const local = () => this.local as BackendImpl;
+    const capture = () => this.capture as BackendImpl;
+    for (const k of Object.keys(allKernels) as AnyKernelName[]) {
+      this.localFns.set(k, kernelFunction(k, local));
+      this.checkFns.set(k, kernelFunction(k, capture));
+    }
+  }
+
+  static async start(threads: number, build: 'simd' | 'relaxed'): Promise<ThreadPool> {
+    const bytes = decodeBase64(build === 'relaxed' ? sharedRelaxedWasmBase64 : sharedSimdWasmBase64);
+    const module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+    // Enough for the module's data, every worker's scratch and the calling thread's backend.
+    const probe = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true } as WebAssembly.MemoryDescriptor);
+    const heapBase = (new WebAssembly.Instance(module, { env: { memory: probe } }).exports as unknown as KernelExports).heapBase();
+    const reserve = heapBase + threads * 3 * PIECE * 4 + 3 * 16384 * 4 + PAGE;
+    const memory = new WebAssembly.Memory({ initial: Math.ceil(reserve / PAGE), maximum: MAX_PAGES, shared: true } as WebAssembly.MemoryDescriptor);
+    const ex = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
+    let pool: ThreadPool | null = null;
+    const onFailure = (slot: Slot) => pool?.replace(slot);
+    // Started one after another, before any kernel runs: each instantiation writes the module's
+    // data (its constants) into the shared memory. A replacement worker does so while the others
+    // may be running; it writes the same bytes that are there, so no reader sees another value.
+    const slots: Slot[] = [];
+    try {
+      for (let i = 0; i < threads; i++) slots.push(await startSlot(i, module, memory, onFailure));
+    } catch (e) {
+      for (const s of slots) s.handle.terminate();
+      throw e;
+    }
+    pool = new ThreadPool(build, module, memory, ex, heapBase, slots.map((s) => Promise.resolve(s)));
+    // One that failed before the pool existed to hear it.
+    for (const s of slots) if (s.failure) pool.replace(s);
+    return pool;
+  }
+
+  /** Throws if `a` is a view of another pool's memory. */
+  refuseForeign(a: Float32Array): void {
+    const owner = poolOfBuffer.get(a.buffer);
+    if (owner !== undefined && owner !== this) {
+      throw new TypeError('an array from another pool\'s allocate() was passed: each pool can only use its own arrays (or plain Float32Arrays)');
+    }
+  }
+
+  private noteBuffer(): void {
+    const b = this.memory.buffer;
+    if (b === this.buffer && this.buffers.has(b)) return;
+    this.buffer = b;
+    this.buffers.add(b);
+    poolOfBuffer.set(b, this);
+    this.generation++;
+  }
+
+  allocate(n: number): WasmFloat32Array {
+    count(n, 'n');
+    if (this.closed) throw closedError();
+    const inner = this.local.allocate(n);
+    this.noteBuffer();
+    return new PoolArray(this, inner);
+  }
+
+  /** The byte offset of `a` in the shared memory, or -1 if it is not a view of it (then it is streamed). */
+  private pointerOf(a: Float32Array): number {
+    const buffer = a.buffer;
+    if (!this.buffers.has(buffer)) {
+      this.refuseForeign(a);
+      return -1;
+    }
+    const p = a.byteOffset;
+    if (p < this.userBase && a.length > 0) {
+      throw new RangeError('a view of WebAssembly memory below the arrays from allocate() cannot be passed');
+    }
+    return p;
+  }
+
+  /** The pool's method for kernel k: checks, then runs here or queues for the workers. */
+  method(k: AnyKernelName): AnyFunction {
+    const local = this.localFns.get(k)!;
+    const check = this.checkFns.get(k)!;
+    // The last small call's result and its resolved Promise: a loop over one layer gets the same
+    // `out` back every call, and a settled Promise can be handed out again (a new one per call
+    // was most of what a 256-element call paid above the synchronous one, ~50-120 ns).
+    let lastResult: unknown = NO_RESULT;
+    let lastPromise: Promise<unknown> = Promise.resolve();
+    return (a0, a1, a2, a3, a4, a5, a6) => {
+      if (this.closed) return Promise.reject(closedError());
+      const n = typeof a0 === 'object' && a0 !== null ? (a0 as { length?: unknown }).length : 0;
+      if (!((n as number) >= this.parallelMin)) {
+        if (this.busy > 0) return this.enqueue(() => local(a0, a1, a2, a3, a4, a5, a6));
+        let r: unknown;
+        try {
+          r = local(a0, a1, a2, a3, a4, a5, a6);
+        } catch (e) {
+          return Promise.reject(e);
+        }
+        if (r === lastResult) return lastPromise;
+        // Kept only if it is the caller's own `out` (or a number): never an array made here.
+        if (typeof r === 'object' && r !== a1 && r !== a2) return Promise.resolve(r);
+        lastResult = r;
+        return (lastPromise = Promise.resolve(r));
+      }
+      let job: Job;
+      let pointers: number[];
+      try {
+        // Returns only where there is nothing to run (no elements): its result is the answer.
+        return Promise.resolve(check(a0, a1, a2, a3, a4, a5, a6));
+      } catch (e) {
+        if (e !== CAPTURED) return Promise.reject(e);
+        job = this.capture.take();
+        try {
+          pointers = job.arrays.map((a) => this.pointerOf(a));
+        } catch (e2) {
+          return Promise.reject(e2);
+        }
+      }
+      // dbias is the wrapper's to fill from dx (it is not the kernel's): as checked, or new.
+      const dbias = job.shape === 'biasGrad' ? (a4 as Float32Array | null | undefined) ?? new Float32Array(job.C) : null;
+      const streamedRows = job.C > 0 && pointers.some((p) => p < 0) && job.C > PIECE;
+      return this.enqueue(() => (streamedRows ? local(a0, a1, a2, a3, a4, a5, a6) : this.run(job, pointers, dbias)));
+    };
+  }
+
+  private enqueue<T>(work: () => T | Promise<T>): Promise<T> {
+    this.busy++;
+    const turn = this.tail.then(async () => {
+      // Calls accepted before close() still run (close waits for them); none is accepted after.
+      if (this.broken) throw this.broken;
+      return work();
+    });
+    this.tail = turn.then(() => { this.busy--; }, () => { this.busy--; });
+    return turn;
+  }
+
+  /** A call's turn: every worker runs its slice; sums are combined in slice order. */
+  private async run(job: Job, pointers: number[], dbias: Float32Array | null): Promise<unknown> {
+    let slots: Slot[];
+    try {
+      slots = await Promise.all(this.slots);
+    } catch (e) {
+      this.broken = new Error(`swish-wasm pool: a worker could not be replaced, so the pool is closed: ${(e as Error).message}`);
+      this.closed = true;
+      throw this.broken;
+    }
+    for (const s of slots) s.handle.keepAlive(true);
+    try {
+      const unit = job.C > 0 ? job.C : 16;
+      const units = Math.ceil(job.n / unit);
+      const T = slots.length;
+      const parts = slots.map((slot, i) => {
+        const s = Math.floor((units * i) / T) * unit;
+        const e = Math.min(job.n, Math.floor((units * (i + 1)) / T) * unit);
+        return e > s ? this.runSlice(slot, job, pointers, s, e) : Promise.resolve({ sum: 0, partial: null });
+      });
+      const settled = await Promise.allSettled(parts);
+      const failed = settled.find((r) => r.status === 'rejected') as PromiseRejectedResult | undefined;
+      if (failed) {
+        const e = failed.reason as Error;
+        throw new Error(`swish-wasm pool: ${job.kernel} failed: ${e.message}; the worker has been replaced`, { cause: e });
+      }
+      const results = settled.map((r) => (r as PromiseFulfilledResult<{ sum: number; partial: Float64Array | null }>).value);
+      const arrays = job.arrays;
+      switch (job.shape) {
+        case 'sum': {
+          let total = 0;
+          for (const r of results) total += r.sum;
+          return total;
+        }
+        case 'gateGrad':
+          return { da: arrays[3], db: arrays[4] };
+        case 'biasGrad': {
+          const total = new Float64Array(job.C);
+          for (const r of results) if (r.partial) for (let c = 0; c < job.C; c++) total[c] += r.partial[c];
+          dbias!.set(total);
+          return { dx: arrays[3], dbias };
+        }
+        default:
+          return arrays[arrays.length - 1];
+      }
+    } finally {
+      for (const s of slots) s.handle.keepAlive(false);
+    }
+  }
+
+  /** Elements [s, e) of the job on one worker, in pieces through its scratch if anything is streamed. */
+  private async runSlice(slot: Slot, job: Job, pointers: number[], s: number, e: number):
+    Promise<{ sum: number; partial: Float64Array | null }> {
+    const { arrays, roles, C } = job;
+    const scratch = this.scratchBase + slot.index * 3 * PIECE * 4;
+    const region = (r: number) => scratch + r * PIECE * 4;
+    const streamed = pointers.some((p) => p < 0);
+    const step = streamed ? (C > 0 ? Math.floor(PIECE / C) * C : PIECE) : e - s;
+    const biasAt = roles.indexOf('bias');
+    if (streamed && biasAt >= 0 && pointers[biasAt] < 0) new Float32Array(this.memory.buffer, region(2), C).set(arrays[biasAt]);
+    let sum = 0;
+    let partial: Float64Array | null = null;
+    for (let off = s; off < e; off += step) {
+      const m = Math.min(step, e - off);
+      const heap = new Float32Array(this.memory.buffer);
+      const args: number[] = [];
+      const outs: [number, number][] = [];
+      let ins = 0;
+      let outsSeen = 0;
+      for (let i = 0; i < arrays.length; i++) {
+        const p = pointers[i];
+        if (roles[i] === 'bias') {
+          args.push(p >= 0 ? p : region(2));
+        } else if (roles[i] === 'in') {
+          if (p < 0) heap.set(arrays[i].subarray(off, off + m), region(ins) >> 2);
+          args.push(p >= 0 ? p + off * 4 : region(ins));
+          ins++;
+        } else {
+          // Streamed results go over the first inputs' regions, as in the synchronous driver.
+          if (p < 0) outs.push([i, region(outsSeen)]);
+          args.push(p >= 0 ? p + off * 4 : region(outsSeen));
+          outsSeen++;
+        }
+      }
+      args.push(m);
+      if (C > 0) args.push(C);
+      args.push(job.a, job.b);
+      const rows = job.shape === 'biasGrad' ? [args[3], m / C, C] : undefined;
+      const reply = await slot.request({ k: job.kernel, args, rows });
+      for (const [i, at] of outs) arrays[i].set(new Float32Array(this.memory.buffer, at, m), off);
+      if (job.shape === 'sum') sum += reply.value;
+      if (reply.partial) {
+        if (partial === null) partial = reply.partial;
+        else for (let c = 0; c < C; c++) partial[c] += reply.partial[c];
+      }
+    }
+    return { sum, partial };
+  }
+
+  /** A worker failed (Slot has rejected what it ran): start its replacement. If that fails, the
+   * next call's turn closes the pool and says why. */
+  private replace(slot: Slot): void {
+    slot.handle.terminate();
+    if (this.closed) return;
+    const next = startSlot(slot.index, this.module, this.memory, (s) => this.replace(s));
+    void next.catch(() => {});
+    this.slots[slot.index] = next;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed && this.slots.length === 0) return;
+    this.closed = true;
+    await this.tail;
+    const slots = this.slots;
+    this.slots = [];
+    for (const s of await Promise.allSettled(slots)) if (s.status === 'fulfilled') s.value.handle.terminate();
+  }
+
+  /** @internal Tests: the workers' handles (to make one fail). */
+  async workersForTesting(): Promise<WorkerHandle[]> {
+    return (await Promise.all(this.slots)).map((s) => s.handle);
+  }
+}
