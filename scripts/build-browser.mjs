@@ -1,10 +1,10 @@
-// Bundles the ESM build (dist/esm, from build-ts.mjs) into one self-contained ES module for
-// browsers without a bundler: dist/esm imports the bare specifier '@assemblyscript/loader', which
-// a <script type="module"> or a module Worker cannot resolve. The .wasm builds are already
-// embedded as base64, so the bundle needs no asset next to it.
+// Bundles the ESM build (dist/esm, from build-ts.mjs) into one ES module for browsers without a
+// bundler (one request instead of one per source file), with each embedded build left in a chunk
+// of its own beside it that init() imports only when it selects that build.
 //
-//   dist/browser/swish-wasm.js     the bundle (package.json "exports": "browser" and "./browser")
-//   dist/browser/swish-wasm.d.ts   its types: a re-export of dist/esm's declarations
+//   dist/browser/swish-wasm.js      the bundle (package.json "exports": "browser" and "./browser")
+//   dist/browser/wasm-*.js          the builds (base64), one chunk each
+//   dist/browser/swish-wasm.d.ts    its types: a re-export of dist/esm's declarations
 import { build } from 'esbuild';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -25,7 +25,10 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
 const result = await build({
   entryPoints: [entry],
-  outfile,
+  outdir: outDir,
+  entryNames: 'swish-wasm',
+  chunkNames: '[name]-[hash]',
+  splitting: true,
   bundle: true,
   format: 'esm',
   platform: 'browser',
@@ -42,9 +45,7 @@ const result = await build({
 });
 
 // Nothing may stay external: a bare import left in the bundle would fail in a browser.
-const out = result.metafile.outputs[relative(root, outfile).split('\\').join('/')] ??
-  Object.values(result.metafile.outputs)[0];
-const bare = (out?.imports ?? []).filter((i) => i.external);
+const bare = Object.values(result.metafile.outputs).flatMap((o) => o.imports).filter((i) => i.external);
 if (bare.length) {
   console.error(`build-browser: the bundle still imports ${bare.map((i) => i.path).join(', ')}`);
   process.exit(1);
@@ -52,4 +53,5 @@ if (bare.length) {
 
 writeFileSync(join(outDir, 'swish-wasm.d.ts'),
   `// Types of the browser bundle (swish-wasm.js): the same API as the ESM build.\nexport * from '../esm/index.js';\n`);
-console.log(`browser: ${relative(root, outfile)} ${(statSync(outfile).size / 1024).toFixed(1)} KiB`);
+const chunks = Object.keys(result.metafile.outputs).filter((f) => f !== relative(root, outfile).split('\\').join('/'));
+console.log(`browser: ${relative(root, outfile)} ${(statSync(outfile).size / 1024).toFixed(1)} KiB, and ${chunks.map((f) => f.split('/').pop()).join(', ')}`);
