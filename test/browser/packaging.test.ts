@@ -1,7 +1,7 @@
 // The browser bundle and how the package exposes it (no browser needed): dist/browser/swish-wasm.js
 // imports nothing but its own chunks (one per embedded build, beside it), exports what dist/esm
-// exports, and is what the "browser" condition and the "./browser" subpath resolve to, while Node's
-// "import" and "require" are unchanged.
+// exports, and is what the "./browser" subpath resolves to, while the "browser" condition gives
+// dist/esm and Node's "import" and "require" its own entry.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,14 +13,16 @@ const node = (args: string[]) => execFileSync(process.execPath, args, { cwd: roo
 const file = (p: string) => 'file://' + join(root, p);
 
 describe('the browser bundle', () => {
-  test('exports map: "browser" and "./browser" name the bundle and its types; Node\'s import and require are kept', () => {
+  test('exports map: "./browser" names the bundle and its types, "." the ES modules or, in Node, its entry', () => {
     const dot = pkg.exports['.'];
-    expect(Object.keys(dot)[0]).toBe('browser'); // conditions match in order
-    expect(dot.browser).toEqual({ types: './dist/esm/index.d.ts', default: './dist/browser/swish-wasm.js' });
+    // Conditions match in order: Node, Deno and Bun take "node"; browsers' bundlers the module graph
+    // (dist/esm), which they tree-shake better than the prebuilt bundle (test/size.test.ts
+    // measures both); unbundled pages import the bundle by "./browser".
+    expect(Object.keys(dot)).toEqual(['node', 'default']);
+    expect(dot.default).toEqual({ types: './dist/esm/index.d.ts', default: './dist/esm/index.js' });
     expect(pkg.exports['./browser']).toEqual({ types: './dist/browser/swish-wasm.d.ts', default: './dist/browser/swish-wasm.js' });
     expect(dot.node.import.default).toBe('./dist/node.mjs');
     expect(dot.node.require.default).toBe('./dist/cjs/node.js');
-    expect(dot.default.default).toBe('./dist/esm/index.js');
     for (const p of ['dist/browser/swish-wasm.js', 'dist/browser/swish-wasm.d.ts']) expect(existsSync(join(root, p)), p).toBe(true);
   });
 
@@ -41,9 +43,10 @@ describe('the browser bundle', () => {
     expect(readFileSync(join(root, 'dist/browser/swish-wasm.d.ts'), 'utf8')).toContain("export * from '../esm/index.js'");
   });
 
-  test('Node resolves the "browser" condition to it and nothing else changes', () => {
+  test('Node resolves "./browser" to it, and "." to its own entry', () => {
     const resolveEsm = "console.log(import.meta.resolve('swish-wasm'))";
-    expect(node(['--conditions=browser', '--input-type=module', '-e', resolveEsm])).toBe(file('dist/browser/swish-wasm.js'));
+    // Node always matches "node", first: a "browser" condition added to it changes nothing.
+    expect(node(['--conditions=browser', '--input-type=module', '-e', resolveEsm])).toBe(file('dist/node.mjs'));
     expect(node(['--input-type=module', '-e', resolveEsm])).toBe(file('dist/node.mjs'));
     expect(node(['--input-type=module', '-e', "console.log(import.meta.resolve('swish-wasm/browser'))"])).toBe(file('dist/browser/swish-wasm.js'));
   });
