@@ -26,4 +26,12 @@ writeFileSync(join(root, 'dist/node.mjs'),
   "import { createRequire } from 'node:module';\n\n" +
   "const api = createRequire(import.meta.url)('./cjs/node.js');\n\n" +
   `export const {\n${names.map((n) => `  ${n},`).join('\n')}\n} = api;\n`);
-console.log(`ts: dist/esm, dist/cjs, dist/node.mjs (${names.length} exports)`);
+// The types of the `swish-wasm/swish-*.wasm` subpaths, for runtimes and bundlers that import a
+// .wasm file as a compiled module (Cloudflare Workers with Wrangler).
+writeFileSync(join(root, 'dist/swish-wasm-module.d.ts'),
+  '// Written by scripts/build-ts.mjs: the type of `import build from \'swish-wasm/swish-simd.wasm\'` (and the\n' +
+  '// relaxed and scalar builds) where the runtime imports .wasm files as compiled modules (Cloudflare\n' +
+  '// Workers): pass it to init(). (WebAssembly.Module is declared so that no DOM library is needed.)\n' +
+  'declare global {\n  namespace WebAssembly {\n    interface Module {}\n  }\n}\n\n' +
+  '/** One swish-wasm build, compiled. */\ndeclare const build: WebAssembly.Module;\nexport default build;\n');
+console.log(`ts: dist/esm, dist/cjs, dist/node.mjs (${names.length} exports), dist/swish-wasm-module.d.ts`);

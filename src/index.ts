@@ -10,7 +10,7 @@ import { swish, swishBackward } from './generated/api.js';
 export * from './generated/api.js';
 
 export { init, initSync, backend, setBackend, availableBackends, backendInfo, simdSupported, relaxedSimdSupported } from './backends/select.js';
-export type { WasmSource, BackendStatus } from './backends/select.js';
+export type { WasmSource, WasmBytes, BackendStatus } from './backends/select.js';
 export type { Backend, WasmFloat32Array } from './backends/types.js';
 export { kernels, fusedKernels, fusedSpecs, activations, sigmoid64 } from './registry.js';
 export type { Kernel, KernelName, Activation, ActivationSpec, Bound, Param } from './registry.js';

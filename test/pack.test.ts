@@ -31,7 +31,7 @@ test('the tarball holds exactly what the exports, bin and types reach', () => {
   const cjs = sources().filter((m) => m !== 'cli' && m !== 'svg'); // the bin is ES modules only
   const expected = [
     'LICENSE', 'README.md', 'package.json',
-    'dist/node.mjs', 'dist/swish-relaxed.wasm', 'dist/swish-simd.wasm', 'dist/swish-scalar.wasm',
+    'dist/node.mjs', 'dist/swish-wasm-module.d.ts', 'dist/swish-relaxed.wasm', 'dist/swish-simd.wasm', 'dist/swish-scalar.wasm',
     'dist/browser/swish-wasm.js', 'dist/browser/swish-wasm.d.ts', 'dist/cjs/package.json',
     ...esm.flatMap((m) => [`dist/esm/${m}.js`, `dist/esm/${m}.d.ts`]),
     ...cjs.flatMap((m) => [`dist/cjs/${m}.js`, `dist/cjs/${m}.d.ts`]),

@@ -31,8 +31,21 @@ const RELAXED_PROBE = new Uint8Array([
   253, 133, 2, 11, // f32x4.relaxed_madd (prefix 0xfd, then 0x105 as LEB128: 0x85 0x02); end
 ]);
 
-/** What init accepts: one build as a compiled module, its bytes, or a Response for it; or a backend name. */
-export type WasmSource = WebAssembly.Module | BufferSource | Response;
+// The declarations name two types of the DOM library: declared here as (empty) interfaces, which
+// merge with the DOM's where a project has it, so that a project without it (a Node project with
+// lib: ["es2023"] and skipLibCheck: false) compiles too.
+declare global {
+  namespace WebAssembly {
+    interface Module {}
+  }
+  interface Response {}
+}
+
+/** A build's bytes: any ArrayBuffer or view of one (BufferSource, without the DOM library). */
+export type WasmBytes = ArrayBufferView<ArrayBuffer> | ArrayBuffer;
+
+/** What init accepts: one build as a compiled module, its bytes, or a Response for it. */
+export type WasmSource = WebAssembly.Module | WasmBytes | Response;
 
 /** Whether a backend can be selected now, and if not, why. */
 export interface BackendStatus {
@@ -126,7 +139,7 @@ function isResponse(v: unknown): v is Response {
     typeof (v as Response).arrayBuffer === 'function';
 }
 
-function isBytes(v: unknown): v is BufferSource {
+function isBytes(v: unknown): v is WasmBytes {
   return ArrayBuffer.isView(v) || v instanceof ArrayBuffer;
 }
 
@@ -259,7 +272,7 @@ export async function init(source?: WasmSource | WasmBackendName | PromiseLike<W
  * one already loaded by `init` can be selected. Browsers' main threads may refuse to compile
  * large modules synchronously; `backendInfo()` then says so and the next build or js takes over.
  */
-export function initSync(source?: WebAssembly.Module | BufferSource): Backend {
+export function initSync(source?: WebAssembly.Module | WasmBytes): Backend {
   if (source !== undefined) {
     if (isResponse(source)) throw new TypeError('initSync cannot read a Response: use init, or pass a WebAssembly.Module or bytes');
     if (!(source instanceof WebAssembly.Module || isBytes(source))) throw notSource();
