@@ -1,5 +1,5 @@
-// What a page that imports only `init` and `swish` downloads, built for production by esbuild and
-// by Vite with no configuration for swish-wasm (the package imported by name from a project beside
+// What a page that imports only `init` and `swish` downloads, built for production by esbuild,
+// webpack and Vite with no configuration for swish-wasm (the package imported by name from a project beside
 // this repo): its own code, then the one build init() fetches (simd, in an engine without relaxed
 // SIMD; relaxed where there is). The other builds are chunks it never downloads. Sizes are gzip -9.
 //
@@ -46,15 +46,29 @@ interface Output {
   embedsBuild: boolean;
 }
 
+/** Each build's base64, to tell which build a chunk holds. */
+function buildTexts(): Record<string, string> {
+  const texts: Record<string, string> = {};
+  for (const b of ['simd', 'relaxed', 'scalar']) {
+    const text = readFileSync(join(root, `dist/esm/generated/wasm-${b}.js`), 'utf8');
+    texts[b] = /'([A-Za-z0-9+/=]{1000,})'/.exec(text)![1];
+  }
+  return texts;
+}
+
 function measure(dir: string): Output {
+  const builds = buildTexts();
   const scripts = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'));
   const out: Output = { code: 0, builds: {}, embedsBuild: false };
   for (const f of scripts) {
-    const build = /(?:^|\/)wasm-(simd|relaxed|scalar)-/.exec(f)?.[1];
-    if (build) out.builds[build] = kb(join(dir, f));
+    const text = readFileSync(join(dir, f), 'utf8');
+    // A build chunk: one base64 literal, a whole build, and little else.
+    const literals = [...text.matchAll(/["'`]([A-Za-z0-9+/=]{1000,})["'`]/g)].map((m) => m[1]);
+    const held = Object.keys(builds).filter((b) => literals.includes(builds[b]));
+    if (held.length === 1 && text.length < builds[held[0]].length + 2000) out.builds[held[0]] = kb(join(dir, f));
     else {
       out.code += kb(join(dir, f));
-      out.embedsBuild ||= readFileSync(join(dir, f), 'utf8').includes('AGFzbQ');
+      out.embedsBuild ||= text.includes('AGFzbQ');
     }
   }
   return out;
@@ -73,7 +87,7 @@ function check(name: string, o: Output): void {
   expect(o.builds.relaxed).toBeLessThanOrEqual(BUDGET_KB.simd);
 }
 
-describe(`a page importing init and swish, production builds (gzipped; budget ${BUDGET_KB.code} KB code, ${BUDGET_KB.simd} KB per build)`, () => {
+describe(`a page importing init and swish, production builds by esbuild, webpack and Vite (gzipped; budget ${BUDGET_KB.code} KB code, ${BUDGET_KB.simd} KB per build)`, () => {
   test('esbuild --bundle --minify --splitting --format=esm', async () => {
     const { build } = await import('esbuild');
     const outdir = join(project, 'out-esbuild');
@@ -82,6 +96,16 @@ describe(`a page importing init and swish, production builds (gzipped; budget ${
       splitting: true, format: 'esm', platform: 'browser', logLevel: 'silent',
     });
     check('esbuild', measure(outdir));
+  });
+
+  test('webpack --mode production (no config but the entry)', async () => {
+    const { default: webpack } = await import('webpack');
+    const outDir = join(project, 'out-webpack');
+    const stats = await new Promise<any>((resolve, reject) => webpack({
+      mode: 'production', context: project, entry: './main.js', output: { path: outDir }, infrastructureLogging: { level: 'error' },
+    }, (err, st) => (err ? reject(err) : resolve(st))));
+    expect(stats.hasErrors(), stats.toString('errors-only')).toBe(false);
+    check('webpack', measure(outDir));
   });
 
   test('vite build (no config)', async () => {
