@@ -259,7 +259,10 @@ export async function init(source?: WasmSource | WasmBackendName | PromiseLike<W
   current = jsBackend;
   for (const name of WASM_BACKENDS) {
     if (unsupported(name)) continue;
-    const b = await loadEmbedded(name);
+    // Where the bytes are at hand (the Node entry), compiling on this thread takes about 1 ms; an
+    // asynchronous compile waits for V8's background threads, which just after the package's
+    // CommonJS modules have loaded can be busy for several ms more (measured in fresh processes).
+    const b = syncBuilds[name] ? loadEmbeddedSync(name) : await loadEmbedded(name);
     if (b) return (current = b).name;
   }
   warnFallback();
