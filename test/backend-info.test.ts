@@ -39,8 +39,13 @@ const WORKERS = `
   } });`;
 
 describe('backendInfo() and setBackend errors say why', () => {
-  test('no WebAssembly at all: js, and every wasm backend says so', () => {
-    const { out } = child('delete globalThis.WebAssembly;', REPORT);
+  test('no WebAssembly at all: js, and every wasm backend says so; init(bytes) resolves js, init(nonsense) is still a TypeError', () => {
+    const { out } = child('delete globalThis.WebAssembly;', REPORT.replace('console.log(JSON.stringify({', `
+      const withBytes = await S.init(new Uint8Array(8));
+      const nonsense = await S.init({}).then(() => null, (e) => e.constructor.name);
+      console.log(JSON.stringify({ withBytes, nonsense,`));
+    expect(out.withBytes).toBe('js');
+    expect(out.nonsense).toBe('TypeError');
     expect(out.b).toBe('js');
     for (const n of ['relaxed', 'simd', 'wasm']) {
       expect(out.info[n]).toEqual({ available: false, reason: 'this runtime has no WebAssembly' });

@@ -139,6 +139,11 @@ function isResponse(v: unknown): v is Response {
     typeof (v as Response).arrayBuffer === 'function';
 }
 
+/** A compiled module (false, not a ReferenceError, where there is no WebAssembly). */
+function isModule(v: unknown): v is WebAssembly.Module {
+  return hasWebAssembly() && v instanceof WebAssembly.Module;
+}
+
 function isBytes(v: unknown): v is WasmBytes {
   return ArrayBuffer.isView(v) || v instanceof ArrayBuffer;
 }
@@ -247,7 +252,7 @@ export async function init(source?: WasmSource | WasmBackendName | PromiseLike<W
       if (!b) throw new Error(`backend '${s}' is not available: ${failures.get(s)}`);
       return (current = b).name;
     }
-    if (!(s instanceof WebAssembly.Module || isBytes(s) || isResponse(s))) throw notSource();
+    if (!(isModule(s) || isBytes(s) || isResponse(s))) throw notSource();
     if (!hasWebAssembly()) return (current = jsBackend).name;
     const mod = await compileAsync(s).catch((e) => {
       throw rejectSource(`it does not compile: ${e instanceof Error ? e.message : String(e)}`);
@@ -278,7 +283,7 @@ export async function init(source?: WasmSource | WasmBackendName | PromiseLike<W
 export function initSync(source?: WebAssembly.Module | WasmBytes): Backend {
   if (source !== undefined) {
     if (isResponse(source)) throw new TypeError('initSync cannot read a Response: use init, or pass a WebAssembly.Module or bytes');
-    if (!(source instanceof WebAssembly.Module || isBytes(source))) throw notSource();
+    if (!(isModule(source) || isBytes(source))) throw notSource();
     if (!hasWebAssembly()) return (current = jsBackend).name;
     let mod: WebAssembly.Module;
     try {
