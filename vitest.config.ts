@@ -13,6 +13,8 @@ const RELAXED_FLAG = WebAssembly.validate(RELAXED_PROBE) ? [] : ['--experimental
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // src/index.ts with the Node entry's synchronous build readers (see the file).
+    setupFiles: ['test/setup-node-entry.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     // Child processes (not worker threads, which cannot take V8 flags of their own), started with

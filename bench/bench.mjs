@@ -42,7 +42,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Benchmark from 'benchmark';
-import * as S from '../dist/esm/index.js';
+import * as S from '../dist/node.mjs';
 import { DISTRIBUTIONS, RELAXED_FLAG, distribution, machine, relaxedStatus, rng, sizeLabel } from './lib.mjs';
 import { naive } from './peers/naive.mjs';
 import { wasmCopier } from './peers/floor.mjs';

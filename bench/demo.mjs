@@ -1,7 +1,7 @@
 // `npm start`: what the kernels do on this machine. Throughput per backend for sigmoid and swish,
 // forward and backward, at a few sizes (zero-copy and copy paths), then the measured max error
 // of every kernel and backend on 2^20 inputs spread over the whole f32 range.
-import * as S from '../dist/esm/index.js';
+import * as S from '../dist/node.mjs';
 import { machine, nsPerElement, spreadSample, table } from './lib.mjs';
 
 const best = await S.init();

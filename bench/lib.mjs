@@ -59,7 +59,8 @@ export function table(header, rows) {
 }
 
 // rng: the tests' seeded generator (mulberry32), so inputs are the same every run.
-export { rng } from '../test/rng.js';
+import { rng } from '../test/rng.js';
+export { rng };
 
 /**
  * The input distributions of the benchmark's value-independence cases (`npm run bench`, names

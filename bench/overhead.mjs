@@ -18,8 +18,10 @@
 //   options: --n <elements> (256)  --rounds <count> (41)  --block-us <µs per block> (250)
 //            --warm-ms <ms per case and pass of the warm-up> (10)  --backend simd|wasm
 //            --target-ns <ns> (100)  --json (also print the rows as JSON)
-import * as S from '../dist/esm/index.js';
-import { currentBackend } from '../dist/esm/backends/select.js';
+import * as S from '../dist/node.mjs';
+import { createRequire } from 'node:module';
+// The backend state of the Node entry (dist/node.mjs re-exports dist/cjs): its own select module.
+const { currentBackend } = createRequire(import.meta.url)('../dist/cjs/backends/select.js');
 import { machine, rng, table } from './lib.mjs';
 
 function parseArgs(argv) {

@@ -2,7 +2,7 @@
 // the WebAssembly is embedded, nothing else to configure.
 import { allocate, backend, init, sigmoid, swish } from 'swish-wasm';
 
-await init(); // 'simd' on Bun (JavaScriptCore)
+await init(); // 'relaxed' on Bun 1.4 (JavaScriptCore has relaxed SIMD), else 'simd'
 console.log('backend:', backend());
 
 const x = new Float32Array([-3, -1, 0, 1, 3]);

@@ -2,7 +2,7 @@
 // package's "import" build, and the WebAssembly is embedded in it).
 import { availableBackends, backend, init, swish, swishBackward } from 'npm:swish-wasm';
 
-await init(); // 'simd' on Deno (V8)
+await init(); // 'relaxed' on Deno 2 (V8 has relaxed SIMD), else 'simd'
 console.log('backend:', backend(), 'available:', availableBackends().join(', '));
 
 const x = new Float32Array([-3, -1, 0, 1, 3]);

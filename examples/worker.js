@@ -1,10 +1,10 @@
 // swish-wasm in a module Web Worker: the kernels run off the main thread, on transferred arrays.
 // Start it with `new Worker(new URL('./worker.js', import.meta.url), { type: 'module' })`
 // (see worker.html). With a bundler, import from 'swish-wasm' instead of the path below; without
-// one, import the self-contained bundle (module workers cannot use import maps).
+// one, import the bundle (dist/browser: one file, which fetches the build init() selects).
 import * as swish from '../dist/browser/swish-wasm.js';
 
-const ready = swish.init(); // compiles the embedded WebAssembly once: 'simd', else 'wasm', else 'js'
+const ready = swish.init(); // loads and compiles one build: 'relaxed', else 'simd', else 'wasm', else 'js'
 
 // Request: { id, fn, args }, fn a kernel name (swish, swishBackward, sigmoid, …) and args its
 // arguments (Float32Arrays, then out = undefined, then parameters). Reply: { id, result, backend }

@@ -30,7 +30,7 @@ function arg(name, dflt) {
 }
 
 async function main() {
-  const S = await import('../dist/esm/index.js');
+  const S = await import('../dist/node.mjs');
   await S.init();
   const quick = process.argv.includes('--quick');
   const sweepable = Object.keys(S.kernels).filter((k) => S.kernels[k].shape !== 'sum');
@@ -220,7 +220,7 @@ function referenceLoop(k, kr) {
 }
 
 async function work() {
-  const S = await import('../dist/esm/index.js');
+  const S = await import('../dist/node.mjs');
   await S.init();
   const { specs, backends, quick } = workerData;
   let outs;

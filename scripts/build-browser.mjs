@@ -1,12 +1,12 @@
-// Bundles the ESM build (dist/esm, from build-ts.mjs) into one self-contained ES module for
-// browsers without a bundler: dist/esm imports the bare specifier '@assemblyscript/loader', which
-// a <script type="module"> or a module Worker cannot resolve. The .wasm builds are already
-// embedded as base64, so the bundle needs no asset next to it.
+// Bundles the ESM build (dist/esm, from build-ts.mjs) into one ES module for browsers without a
+// bundler (one request instead of one per source file). The embedded builds stay where dist/esm
+// has them (dist/esm/generated/wasm-*.js, imported only by init() when it selects that build), so
+// that the package holds one copy of each.
 //
-//   dist/browser/swish-wasm.js     the bundle (package.json "exports": "browser" and "./browser")
-//   dist/browser/swish-wasm.d.ts   its types: a re-export of dist/esm's declarations
-//   dist/browser/swish-wasm-pool.js, .d.ts   the same for swish-wasm/pool (the API, the worker
-//                                  pool and its shared-memory builds: the first bundle stays as it was)
+//   dist/browser/swish-wasm.js      the bundle (package.json "exports": "./browser")
+//   dist/browser/swish-wasm.d.ts    its types: a re-export of dist/esm's declarations
+//   dist/browser/swish-wasm-pool.js, .d.ts   the same for swish-wasm/pool (the API and the worker
+//                                   pool; its shared-memory builds stay in dist/esm/generated too)
 import { build } from 'esbuild';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -33,8 +33,9 @@ const result = await build({
   bundle: true,
   format: 'esm',
   platform: 'browser',
-  // Every browser with WebAssembly SIMD (Chrome 91, Firefox 89, Safari 16.4) runs ES2020.
-  target: ['es2020'],
+  // As dist/esm (tsc's target): every browser with WebAssembly SIMD runs ES2022 (Chrome 91, Safari
+  // 16.4; Firefox from 90, one release after its SIMD).
+  target: ['es2022'],
   // The package has no side effects on import: keep the bundle tree-shakable by later bundlers.
   treeShaking: true,
   minify: false,
@@ -42,13 +43,20 @@ const result = await build({
   charset: 'utf8',
   logLevel: 'warning',
   metafile: true,
-  banner: { js: `// ${pkg.name} ${pkg.version}: self-contained ES module for browsers and workers (npm run build).` },
+  plugins: [{
+    name: 'builds-stay-in-dist-esm',
+    setup(b) {
+      b.onResolve({ filter: /\/generated\/wasm-[a-z]+\.js$/ }, (args) => ({
+        path: `../esm/generated/${args.path.split('/').pop()}`, external: true,
+      }));
+    },
+  }],
+  banner: { js: `// ${pkg.name} ${pkg.version}: ES module for browsers and workers; it imports each WebAssembly build from ../esm/generated when selected (npm run build).` },
 });
 
-// Nothing may stay external: a bare import left in the bundle would fail in a browser.
-const out = result.metafile.outputs[relative(root, outfile).split('\\').join('/')] ??
-  Object.values(result.metafile.outputs)[0];
-const bare = (out?.imports ?? []).filter((i) => i.external);
+// Nothing but the builds may stay external: a bare import left in the bundle would fail in a browser.
+const bare = Object.values(result.metafile.outputs).flatMap((o) => o.imports)
+  .filter((i) => i.external && !/^\.\.\/esm\/generated\/wasm-[a-z]+\.js$/.test(i.path));
 if (bare.length) {
   console.error(`build-browser: the bundle still imports ${bare.map((i) => i.path).join(', ')}`);
   process.exit(1);

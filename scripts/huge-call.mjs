@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const S = await import(pathToFileURL(join(root, 'dist/esm/index.js')).href);
+const S = await import(pathToFileURL(join(root, 'dist/node.mjs')).href);
 
 const N = Number(process.argv[2] ?? 200_000_000);
 if (!Number.isInteger(N) || N < 1) throw new Error(`N must be a positive integer, got ${process.argv[2]}`);

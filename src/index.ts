@@ -1,8 +1,11 @@
-// swish-wasm: sigmoid and swish (SiLU) forward and backward on Float32Array, in WebAssembly SIMD,
-// scalar WebAssembly, or plain JS, with the same results and a stated error bound for each.
+// swish-wasm: Swish/SiLU, sigmoid and the activations compared with them, forward and backward,
+// and the fused SwiGLU, GeGLU and bias+swish, on Float32Array: relaxed-SIMD, SIMD and scalar
+// WebAssembly builds and a pure-JS fallback, with the same special values and a stated error bound
+// for each (the registry, src/activations/ and src/fused/).
 //
-// Every kernel function is generated from its registry entry (src/activations/) into
-// generated/api.ts, made by one of the three wrappers in wrappers.ts.
+// This is the entry for bundlers and browsers (node.ts adds Node's synchronous build readers).
+// Every kernel function is generated from its registry entry into generated/api.ts, made by one
+// of the wrappers in wrappers.ts; backends/select.ts loads the builds and picks the backend.
 import { currentBackend } from './backends/select.js';
 import type { WasmFloat32Array } from './backends/types.js';
 import { swish, swishBackward } from './generated/api.js';
@@ -10,8 +13,8 @@ import { count } from './validate.js';
 
 export * from './generated/api.js';
 
-export { init, initSync, backend, setBackend, availableBackends, simdSupported, relaxedSimdSupported } from './backends/select.js';
-export type { WasmSource } from './backends/select.js';
+export { init, initSync, backend, setBackend, availableBackends, backendInfo, simdSupported, relaxedSimdSupported } from './backends/select.js';
+export type { WasmSource, WasmBytes, BackendStatus } from './backends/select.js';
 export type { Backend, WasmFloat32Array } from './backends/types.js';
 export { kernels, fusedKernels, fusedSpecs, activations, sigmoid64 } from './registry.js';
 export type { Kernel, KernelName, Activation, ActivationSpec, Bound, Param } from './registry.js';

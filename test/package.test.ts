@@ -1,8 +1,8 @@
 // The built package (npm run build: dist/esm, dist/cjs, dist/*.wasm), loaded by its own name
-// from inside the repo as a user would load it: `import` gives dist/esm, `require` dist/cjs.
-// Both must select the best backend in Node (relaxed SIMD in the test workers and on Node >= 21,
-// SIMD in a plain Node 20 child) and give the same bits. Expected values come from the registry's
-// float64 references.
+// from inside the repo as a user would load it: in Node, `import` gives dist/node.mjs, a re-export
+// of dist/cjs/node.js, which `require` gives, so both share one state. Both must select the best
+// backend in Node (relaxed SIMD in the test workers and on Node >= 21, SIMD in a plain Node 20
+// child). Expected values come from the registry's float64 references.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -68,9 +68,6 @@ function expectCorrect(res: Record<string, Float32Array | number>, b: Backend): 
   }
 }
 
-const bits = (v: Float32Array | number) =>
-  typeof v === 'number' ? Array.from(new Uint32Array(new Float64Array([v]).buffer)) : Array.from(new Uint32Array(v.buffer, v.byteOffset, v.length));
-
 describe('package.json', () => {
   test('every path in exports, main, module and types exists in the build', () => {
     const paths: string[] = [];
@@ -85,8 +82,10 @@ describe('package.json', () => {
   });
 
   test('the exports types paths exist in dist and declare the public API', () => {
-    const types = [pkg.exports['.'].import.types, pkg.exports['.'].require.types];
+    const node = pkg.exports['.'].node;
+    const types = [node.import.types, node.require.types];
     expect(types).toEqual(['./dist/esm/index.d.ts', './dist/cjs/index.d.ts']);
+    expect(pkg.exports['.'].default.types).toBe('./dist/esm/index.d.ts');
     for (const t of types) {
       // The declarations, with the files they re-export (`export * from './generated/api.js'`).
       const top = readFileSync(join(root, t), 'utf8');
@@ -128,10 +127,31 @@ describe('resolution by Node itself (child processes, no test-runner resolver)',
     cjs = JSON.parse(node(['-e', `const S = require('swish-wasm'); (async () => { ${body} })().catch((e) => { console.error(e); process.exit(1); });`]));
   });
 
-  test("import resolves to dist/esm and require to dist/cjs", () => {
+  test('import resolves to dist/node.mjs and require to dist/cjs/node.js', () => {
     expect(node(['--input-type=module', '-e', "console.log(import.meta.resolve('swish-wasm'))"])).toBe(
-      'file://' + join(root, 'dist/esm/index.js'));
-    expect(node(['-e', "console.log(require.resolve('swish-wasm'))"])).toBe(join(root, 'dist/cjs/index.js'));
+      'file://' + join(root, 'dist/node.mjs'));
+    expect(node(['-e', "console.log(require.resolve('swish-wasm'))"])).toBe(join(root, 'dist/cjs/node.js'));
+  });
+
+  test('import and require share one state: the backend, its memory and its arrays', () => {
+    const out = JSON.parse(node(['--input-type=module', '-e', `
+      import * as E from 'swish-wasm';
+      import { createRequire } from 'node:module';
+      const C = createRequire(import.meta.url)('swish-wasm');
+      const before = C.backend();
+      await E.init();
+      const afterInit = C.backend();
+      C.setBackend('wasm');
+      const a = E.allocate(8);
+      console.log(JSON.stringify({ before, afterInit, afterSet: E.backend(), bytes: [E.memoryBytes(), C.memoryBytes()],
+        sameFn: E.swish === C.swish, zeroCopy: C.swish(a.array, a.array) === a.array }));`]));
+    expect(out.before).toBe('js');
+    expect(out.afterInit).toBe(PLAIN_NODE_BEST);
+    expect(out.afterSet).toBe('wasm');
+    expect(out.bytes[0]).toBeGreaterThan(0);
+    expect(out.bytes[1]).toBe(out.bytes[0]);
+    expect(out.sameFn).toBe(true);
+    expect(out.zeroCopy).toBe(true);
   });
 
   test.each(['esm', 'cjs'])(`%s: init() resolves to ${PLAIN_NODE_BEST} in Node ${process.versions.node} without flags`, (f) => {
@@ -250,16 +270,13 @@ describe.each(loaders)('%s build, loaded by name in this process', (_f, load) =>
   });
 });
 
-describe('the CJS and ESM builds give bit-identical results', () => {
-  test.each(['relaxed', 'simd', 'wasm', 'js'] as const)('on the %s backend, for every kernel', async (b) => {
+describe('import and require share one state in this process too', () => {
+  test.each(['relaxed', 'simd', 'wasm', 'js'] as const)('a backend set through import is the one require runs (%s), correct for every kernel', async (b) => {
     const [esm, cjs] = await Promise.all(loaders.map(([, load]) => load()));
-    const results = [];
-    for (const S of [esm, cjs]) {
-      await S.init();
-      S.setBackend(b);
-      results.push(runAll(S));
-    }
-    for (const k of kernelNames) expect(bits(results[1][k]), k).toEqual(bits(results[0][k]));
-    expect(esm.init).not.toBe(cjs.init); // really two separate builds
+    await esm.init();
+    esm.setBackend(b);
+    expect(cjs.backend()).toBe(b);
+    expectCorrect(runAll(cjs), b);
+    expect(esm.init).toBe(cjs.init); // one build: dist/node.mjs re-exports dist/cjs/node.js
   });
 });

@@ -284,7 +284,13 @@ function redrawSoon() {
 
 async function main() {
   try {
-    await S.init();
+    const best = await S.init();
+    // The page compares backends: load every build this browser can run (the bundle fetches each
+    // on demand), then select the best again.
+    for (const b of ['relaxed', 'simd', 'wasm']) {
+      if (/^not loaded/.test(S.backendInfo()[b].reason ?? '')) await S.init(b);
+    }
+    S.setBackend(best);
   } catch (e) {
     setStatus('bad', `init failed: ${e.message}`);
   }

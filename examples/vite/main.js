@@ -1,5 +1,6 @@
 // Imported by package name: Vite resolves 'swish-wasm' through its package.json "exports" (the
-// "browser" condition), and the WebAssembly comes embedded, so there is nothing else to set up.
+// "browser" condition), and the WebAssembly comes embedded (each build a chunk of its own: the page
+// downloads the one init() selects), so there is nothing else to set up.
 import { init, backend, swish, swishBackward } from 'swish-wasm';
 
 await init(); // 'simd', else 'wasm', else 'js'

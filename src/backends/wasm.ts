@@ -7,6 +7,7 @@
 // backend sees them (validate.ts), so nothing here can trap or write partially.
 import { allKernels, type AnyKernelName } from '../registry.js';
 import { Allocator } from './allocator.js';
+import { BUILD_KIND } from './builds.js';
 import { forgetViewsOf, offsetIn } from '../views.js';
 import type { Backend, BackendImpl, WasmFloat32Array } from './types.js';
 
@@ -27,6 +28,17 @@ export interface KernelExports {
   /** 0 scalar, 1 simd, 2 relaxed (assembly/index.ts). */
   buildKind(): number;
   [kernel: string]: unknown;
+}
+
+/**
+ * Why a module with these export names is not a swish-wasm build this version can drive, or
+ * undefined if it is one: it must export its memory, heapBase, buildKind and every kernel.
+ */
+export function checkBuildExports(names: readonly string[]): string | undefined {
+  const have = new Set(names);
+  const missing = ['memory', 'heapBase', 'buildKind', ...Object.keys(allKernels)].filter((n) => !have.has(n));
+  if (!missing.length) return undefined;
+  return `it has no export${missing.length > 1 ? 's' : ''} ${missing.slice(0, 4).map((n) => `'${n}'`).join(', ')}${missing.length > 4 ? ` (and ${missing.length - 4} more)` : ''}`;
 }
 
 export class WasmBackend implements BackendImpl {
@@ -50,12 +62,14 @@ export class WasmBackend implements BackendImpl {
 
   // (Not named `exports`: in the CommonJS build that name is the module's own exports object.)
   constructor(ex: KernelExports) {
-    this.name = (['wasm', 'simd', 'relaxed'] as const)[ex.buildKind()] ?? 'wasm';
+    const name = BUILD_KIND[ex.buildKind()];
+    if (name === undefined) throw new TypeError(`not a swish-wasm build: buildKind() is ${ex.buildKind()}, not 0, 1 or 2`);
+    this.name = name;
     this.memory = ex.memory;
     this.fns = new Map();
     for (const k of Object.keys(allKernels)) {
       const f = ex[k];
-      if (typeof f !== 'function') throw new Error(`swish-wasm: the ${this.name} module has no kernel '${k}'`);
+      if (typeof f !== 'function') throw new TypeError(`not a swish-wasm build: the ${this.name} module has no kernel '${k}'`);
       this.fns.set(k, f as MapFn);
     }
     this.allocator = new Allocator(this.memory, ex.heapBase());

@@ -32,9 +32,17 @@ describeBrowser('conformance in Chromium', () => {
     await s?.close();
   });
 
-  test('main thread: init() selects relaxed (Chromium >= 114 has relaxed SIMD), and every backend is available', async () => {
+  test('main thread: init() selects relaxed (Chromium >= 114 has relaxed SIMD) and loads only that build; init(name) loads the others', async () => {
     const d = await t.page.evaluate(() => (window as any).harness.describe());
-    expect(d).toEqual({ selected: 'relaxed', backend: 'relaxed', available: [...BACKENDS], simd: true, relaxed: true, hasWebAssembly: true });
+    const { info, ...rest } = d;
+    expect(rest).toEqual({ selected: 'relaxed', backend: 'relaxed', available: ['relaxed', 'js'], simd: true, relaxed: true, hasWebAssembly: true });
+    expect(info.simd.reason).toMatch(/^not loaded yet .*await init\('simd'\)/);
+    expect(info.wasm.reason).toMatch(/^not loaded yet .*await init\('wasm'\)/);
+    const after = await t.page.evaluate(async () => {
+      const S = (window as any).harness.S;
+      return [await S.init('simd'), await S.init('wasm'), await S.init(), S.availableBackends()];
+    });
+    expect(after).toEqual(['simd', 'wasm', 'relaxed', [...BACKENDS]]);
   });
 
   test.each(BACKENDS)('main thread: every kernel on the %s backend against the float64 references', async (backend) => {
@@ -48,7 +56,8 @@ describeBrowser('conformance in Chromium', () => {
   test('module Worker: init() selects relaxed, and every kernel passes on every backend', async () => {
     const rep = await t.page.evaluate(([backends, specials]) => (window as any).harness.inWorker({ backends, specials }), [[...BACKENDS], SPECIALS] as const);
     expect(rep.ok, rep.error).toBe(true);
-    expect([rep.selected, rep.backend, rep.available, rep.simd, rep.relaxed]).toEqual(['relaxed', 'relaxed', [...BACKENDS], true, true]);
+    // Reported after init(), before the suites loaded the other builds: only relaxed's was fetched.
+    expect([rep.selected, rep.backend, rep.available, rep.simd, rep.relaxed]).toEqual(['relaxed', 'relaxed', ['relaxed', 'js'], true, true]);
     expect(rep.results.map((r: SuiteResult) => r.backend)).toEqual([...BACKENDS]);
     for (const r of rep.results as SuiteResult[]) expectClean(r, r.backend);
   });

@@ -66,8 +66,8 @@ describe('examples for other runtimes (run in Node as a stand-in)', () => {
         }],
         metafile: true,
       });
-      // Wrangler's conditions pick the self-contained browser bundle.
-      expect(Object.keys(result.metafile.inputs).some((p) => p.endsWith('dist/browser/swish-wasm.js'))).toBe(true);
+      // Wrangler's conditions (no "node") pick the default entry, the ES modules.
+      expect(Object.keys(result.metafile.inputs).some((p) => p.endsWith('dist/esm/index.js'))).toBe(true);
       writeFileSync(join(dir, 'driver.mjs'), `
         import { readFileSync } from 'node:fs';
         globalThis.__precompiledWasm = new WebAssembly.Module(readFileSync(${JSON.stringify(wasmPath)}));

@@ -42,9 +42,11 @@ describeBrowser('fallbacks in Chromium', () => {
       } catch (e) {
         setErr = String(e);
       }
-      return { d, sync: h.S.initSync(), setErr, suite: h.runSuite('js') };
+      return { d, sync: h.S.initSync(), setErr, suite: await h.runSuite('js') };
     });
-    expect(r.d).toEqual({ selected: 'js', backend: 'js', available: ['js'], simd: false, relaxed: false, hasWebAssembly: false });
+    const { info, ...d } = r.d;
+    expect(d).toEqual({ selected: 'js', backend: 'js', available: ['js'], simd: false, relaxed: false, hasWebAssembly: false });
+    expect(info.simd).toEqual({ available: false, reason: 'this runtime has no WebAssembly' });
     expect(r.sync).toBe('js');
     expect(r.setErr).toMatch(/not available.*no WebAssembly/);
     clean(r.suite);
@@ -70,9 +72,11 @@ describeBrowser('fallbacks in Chromium', () => {
         setErr = String(e);
       }
       const after = h.S.backend();
-      return { d, setErr, after, suites: [h.runSuite('wasm'), h.runSuite('js')] };
+      return { d, setErr, after, suites: [await h.runSuite('wasm'), await h.runSuite('js')] };
     });
-    expect(r.d).toEqual({ selected: 'wasm', backend: 'wasm', available: ['wasm', 'js'], simd: false, relaxed: false, hasWebAssembly: true });
+    const { info, ...d } = r.d;
+    expect(d).toEqual({ selected: 'wasm', backend: 'wasm', available: ['wasm', 'js'], simd: false, relaxed: false, hasWebAssembly: true });
+    expect(r.setErr).toBe(`Error: backend 'simd' is not available: ${info.simd.reason}`);
     expect(r.setErr).toMatch(/'simd' is not available.*no WebAssembly SIMD/);
     expect(r.after).toBe('wasm');
     r.suites.forEach(clean);
@@ -89,10 +93,13 @@ describeBrowser('fallbacks in Chromium', () => {
       } catch (e) {
         setErr = String(e);
       }
-      return { d, sync: h.S.initSync(), setErr, after: h.S.backend(), suite: h.runSuite('simd') };
+      return { d, sync: h.S.initSync(), setErr, after: h.S.backend(), suite: await h.runSuite('simd') };
     });
-    expect(r.d).toEqual({ selected: 'simd', backend: 'simd', available: ['simd', 'wasm', 'js'], simd: true, relaxed: false, hasWebAssembly: true });
-    expect(r.setErr).toBe("Error: backend 'relaxed' is not available: relaxed SIMD is not supported by this runtime");
+    const { info, ...d } = r.d;
+    expect(d).toEqual({ selected: 'simd', backend: 'simd', available: ['simd', 'js'], simd: true, relaxed: false, hasWebAssembly: true });
+    expect(info.relaxed.reason).toMatch(/^this runtime has no relaxed SIMD/);
+    expect(r.setErr).toBe(`Error: backend 'relaxed' is not available: ${info.relaxed.reason}`);
+    expect(r.sync).toBe('simd');
     expect(r.after).toBe('simd');
     clean(r.suite);
   });
@@ -101,7 +108,7 @@ describeBrowser('fallbacks in Chromium', () => {
     const { page } = await open();
     const rep = await page.evaluate(() => (window as any).harness.inWorker({ hide: 'relaxed', backends: ['simd'] }));
     expect(rep.ok, rep.error).toBe(true);
-    expect([rep.selected, rep.backend, rep.available, rep.simd, rep.relaxed]).toEqual(['simd', 'simd', ['simd', 'wasm', 'js'], true, false]);
+    expect([rep.selected, rep.backend, rep.available, rep.simd, rep.relaxed]).toEqual(['simd', 'simd', ['simd', 'js'], true, false]);
     rep.results.forEach(clean);
   });
 
@@ -124,10 +131,11 @@ describeBrowser('fallbacks in Chromium', () => {
     await t.page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
     const r = await t.page.evaluate(async () => {
       const h = (window as any).harness;
-      return { d: await h.describe(), suite: h.runSuite('js') };
+      return { d: await h.describe(), suite: await h.runSuite('js') };
     });
     expect(r.d.selected).toBe('js');
     expect(r.d.available).toEqual(['js']);
+    expect(r.d.info.relaxed.reason).toMatch(/^a Content-Security-Policy refuses to compile WebAssembly: allow 'wasm-unsafe-eval'/);
     clean(r.suite);
     // Chromium may report the refused compiles on the console: expected here, and only here.
     const others = t.problems.filter((p) => !/Content Security Policy|unsafe-eval/i.test(p));
@@ -142,15 +150,15 @@ describeBrowser('fallbacks in Chromium', () => {
       const S = h.S;
       const out: Record<string, unknown> = {};
       out.fetched = await S.init(fetch('/dist/swish-scalar.wasm'));
-      out.fetchedSuite = h.runSuite('wasm');
+      out.fetchedSuite = await h.runSuite('wasm');
       out.response = await S.init(await fetch('/dist/swish-simd.wasm'));
-      out.responseSuite = h.runSuite('simd');
+      out.responseSuite = await h.runSuite('simd');
       out.module = await S.init(await WebAssembly.compileStreaming(fetch('/dist/swish-scalar.wasm')));
       out.moduleBackend = S.backend();
-      out.moduleSuite = h.runSuite('wasm');
+      out.moduleSuite = await h.runSuite('wasm');
       out.bytes = await S.init(new Uint8Array(await (await fetch('/dist/swish-simd.wasm')).arrayBuffer()));
       out.relaxed = await S.init(fetch('/dist/swish-relaxed.wasm'));
-      out.relaxedSuite = h.runSuite('relaxed');
+      out.relaxedSuite = await h.runSuite('relaxed');
       return out;
     }).catch((e) => ({ error: String(e) }));
     expect(r).not.toHaveProperty('error');
@@ -161,10 +169,11 @@ describeBrowser('fallbacks in Chromium', () => {
     clean(r.relaxedSuite as SuiteResult);
   });
 
-  test('initSync(): relaxed in a Worker; on the main thread, the best build Chromium compiles synchronously there', async () => {
+  test('initSync(): js before any build is loaded, relaxed after init() in a Worker; on the main thread, the best build Chromium instantiates synchronously there', async () => {
     const { page } = await open();
     const rep = await page.evaluate(() => (window as any).harness.inWorker({ how: 'initSync', backends: ['relaxed'] }));
     expect(rep.ok, rep.error).toBe(true);
+    expect(rep.fresh).toBe('js');
     expect(rep.selected).toBe('relaxed');
     rep.results.forEach(clean);
     // Browsers may refuse new WebAssembly.Module(bytes) of large modules on the main thread
@@ -184,14 +193,17 @@ describeBrowser('fallbacks in Chromium', () => {
       const relaxed = await compiles('/dist/swish-relaxed.wasm');
       const simd = await compiles('/dist/swish-simd.wasm');
       const scalar = await compiles('/dist/swish-scalar.wasm');
+      const fresh = h.S.initSync();
+      await h.S.init();
       const d = h.S.initSync();
-      return { d, relaxed, simd, scalar, suite: h.runSuite(d) };
+      return { fresh, d, relaxed, simd, scalar, suite: await h.runSuite(d) };
     });
+    expect(main.fresh).toBe('js');
     expect(main.d).toBe(main.relaxed ? 'relaxed' : main.simd ? 'simd' : main.scalar ? 'wasm' : 'js');
     clean(main.suite);
   });
 
-  test('the unbundled ESM build (dist/esm) loads through an import map for @assemblyscript/loader', async () => {
+  test('the unbundled ESM build (dist/esm) loads as it is: it imports nothing outside the package', async () => {
     const t = await s.page();
     pages.push(t);
     await t.page.goto(new URL('test/browser/esm.html', s.url).href);

@@ -1,7 +1,9 @@
-// The page side of the browser tests: loads the self-contained bundle unbundled, as a
-// <script type="module"> would, and exposes it with the conformance subset to page.evaluate.
+// The page side of the browser tests: loads the bundle unbundled, as a <script type="module">
+// would, and exposes it with the conformance subset to page.evaluate. The bundle loads each build
+// when first asked for it: runSuite loads the one it tests (init(name)) before selecting it.
 import * as S from '../../dist/browser/swish-wasm.js';
 import { BACKENDS, runSuite } from './suite.js';
+import { load } from './harness-load.js';
 
 /** Runs one job in a fresh module Worker (test/browser/worker.js) and resolves to its report. */
 function inWorker(job) {
@@ -25,11 +27,12 @@ async function describe(how = 'init') {
     selected,
     backend: S.backend(),
     available: S.availableBackends(),
+    info: S.backendInfo(),
     simd: S.simdSupported(),
     relaxed: S.relaxedSimdSupported(),
     hasWebAssembly: typeof WebAssembly === 'object',
   };
 }
 
-window.harness = { S, BACKENDS, runSuite: (b, opts) => runSuite(S, b, opts), inWorker, describe };
+window.harness = { S, BACKENDS, runSuite: async (b, opts) => (await load(S, b), runSuite(S, b, opts)), inWorker, describe };
 document.body.dataset.ready = 'true';

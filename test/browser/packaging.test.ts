@@ -1,7 +1,7 @@
 // The browser bundle and how the package exposes it (no browser needed): dist/browser/swish-wasm.js
-// is self-contained (no import left in it), exports what dist/esm exports, and is what the
-// "browser" condition and the "./browser" subpath resolve to, while "import" and "require" are
-// unchanged.
+// imports nothing but the embedded builds (dist/esm/generated/wasm-*.js), exports what dist/esm
+// exports, and is what the "./browser" subpath resolves to, while the "browser" condition gives
+// dist/esm and Node's "import" and "require" its own entry.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,30 +13,36 @@ const node = (args: string[]) => execFileSync(process.execPath, args, { cwd: roo
 const file = (p: string) => 'file://' + join(root, p);
 
 describe('the browser bundle', () => {
-  test('exports map: "browser" (import) and "./browser" name the bundle and its types; import and require are kept', () => {
+  test('exports map: "./browser" names the bundle and its types, "." the ES modules or, in Node, its entry', () => {
     const dot = pkg.exports['.'];
-    expect(Object.keys(dot)[0]).toBe('browser'); // conditions match in order
-    expect(dot.browser).toEqual({ import: { types: './dist/browser/swish-wasm.d.ts', default: './dist/browser/swish-wasm.js' } });
+    // Conditions match in order: Node, Deno and Bun take "node"; browsers' bundlers the module graph
+    // (dist/esm), which they tree-shake better than the prebuilt bundle (test/size.test.ts
+    // measures both); unbundled pages import the bundle by "./browser".
+    expect(Object.keys(dot)).toEqual(['node', 'default']);
+    expect(dot.default).toEqual({ types: './dist/esm/index.d.ts', default: './dist/esm/index.js' });
     expect(pkg.exports['./browser']).toEqual({ types: './dist/browser/swish-wasm.d.ts', default: './dist/browser/swish-wasm.js' });
-    expect(dot.import.default).toBe('./dist/esm/index.js');
-    expect(dot.require.default).toBe('./dist/cjs/index.js');
+    expect(dot.node.import.default).toBe('./dist/node.mjs');
+    expect(dot.node.require.default).toBe('./dist/cjs/node.js');
     for (const p of ['dist/browser/swish-wasm.js', 'dist/browser/swish-wasm.d.ts']) expect(existsSync(join(root, p)), p).toBe(true);
   });
 
-  test('it is self-contained: no import or require is left in it', () => {
-    const code = readFileSync(join(root, 'dist/browser/swish-wasm.js'), 'utf8');
-    expect(code).not.toMatch(/^\s*import[\s{*]/m);
-    expect(code).not.toMatch(/\bimport\s*\(/);
+  test('it imports only the builds, from dist/esm/generated, each by init() alone, and requires nothing', () => {
+    const dir = join(root, 'dist/browser');
+    const code = readFileSync(join(dir, 'swish-wasm.js'), 'utf8');
+    const specifiers = [...code.matchAll(/^import\s[^;]*?from\s*["']([^"']+)["']|\bimport\(\s*["']([^"']+)["']\s*\)/gm)]
+      .map((m) => m[1] ?? m[2]);
+    expect(specifiers.sort()).toEqual(['relaxed', 'scalar', 'simd'].map((b) => `../esm/generated/wasm-${b}.js`));
+    for (const sp of specifiers) expect(existsSync(join(dir, sp)), sp).toBe(true);
+    expect(code).not.toContain('AGFzbQ'); // no build embedded in the bundle itself ("\0asm" in base64)
     expect(code).not.toMatch(/\brequire\s*\(/);
-    expect(code).not.toContain('@assemblyscript/loader"');
     expect(readFileSync(join(root, 'dist/browser/swish-wasm.d.ts'), 'utf8')).toContain("export * from '../esm/index.js'");
   });
 
-  test('Node resolves the "browser" condition to it (require falls through to dist/cjs) and nothing else changes', () => {
+  test('Node resolves "./browser" to it, and "." to its own entry', () => {
     const resolveEsm = "console.log(import.meta.resolve('swish-wasm'))";
-    expect(node(['--conditions=browser', '--input-type=module', '-e', resolveEsm])).toBe(file('dist/browser/swish-wasm.js'));
-    expect(node(['--conditions=browser', '-e', "console.log(require.resolve('swish-wasm'))"])).toBe(join(root, 'dist/cjs/index.js'));
-    expect(node(['--input-type=module', '-e', resolveEsm])).toBe(file('dist/esm/index.js'));
+    // Node always matches "node", first: a "browser" condition added to it changes nothing.
+    expect(node(['--conditions=browser', '--input-type=module', '-e', resolveEsm])).toBe(file('dist/node.mjs'));
+    expect(node(['--input-type=module', '-e', resolveEsm])).toBe(file('dist/node.mjs'));
     expect(node(['--input-type=module', '-e', "console.log(import.meta.resolve('swish-wasm/browser'))"])).toBe(file('dist/browser/swish-wasm.js'));
   });
 

@@ -28,19 +28,26 @@ describeBrowser('the Vite example app', () => {
     await s?.close();
   });
 
-  test('vite build succeeds and emits one JS chunk with the WebAssembly inlined (no .wasm asset)', () => {
+  test('vite build succeeds and emits the app, and each WebAssembly build as a chunk of its own (base64, no .wasm asset)', () => {
     expect(existsSync(join(outDir, 'index.html')), buildLog).toBe(true);
     const assets = readdirSync(join(outDir, 'assets'));
     expect(assets.filter((f) => f.endsWith('.wasm'))).toEqual([]);
     const js = assets.filter((f) => f.endsWith('.js'));
-    expect(js.length).toBe(1);
-    const code = readFileSync(join(outDir, 'assets', js[0]), 'utf8');
-    expect(code).toContain('AGFzbQ'); // "\0asm" in base64: the embedded builds
-    expect(code).not.toMatch(/from\s*["']@assemblyscript\/loader["']/);
+    const builds = js.filter((f) => f.startsWith('wasm-')).map((f) => f.split('-')[1]).sort();
+    expect(builds).toEqual(['relaxed', 'scalar', 'simd']);
+    const entry = js.filter((f) => !f.startsWith('wasm-'));
+    expect(entry.length).toBe(1);
+    expect(readFileSync(join(outDir, 'assets', entry[0]), 'utf8')).not.toContain('AGFzbQ'); // "\0asm" in base64
+    for (const f of js.filter((f) => f.startsWith('wasm-'))) expect(readFileSync(join(outDir, 'assets', f), 'utf8')).toContain('AGFzbQ');
   });
 
   test('the built app computes and shows swish and its gradient on the relaxed (SIMD) backend', async () => {
     t = await s.page();
+    const scripts: string[] = [];
+    t.page.on('request', (r) => {
+      const file = r.url().split('/').pop()!; // index-<hash>.js, wasm-simd-<hash>-<hash>.js
+      if (r.resourceType() === 'script') scripts.push(file.split('-').slice(0, file.startsWith('wasm-') ? 2 : 1).join('-'));
+    });
     await t.page.goto(new URL('examples/vite/dist/index.html', s.url).href);
     await t.page.waitForSelector('body[data-ready="true"]', { state: 'attached', timeout: 30_000 }).catch((e) => {
       throw new Error(`the Vite app did not finish: ${t.problems.join('\n') || e.message}`);
@@ -57,6 +64,7 @@ describeBrowser('the Vite example app', () => {
     expect(cells.length).toBe(7);
     expect(cells[0]).toEqual(['-3', r.swish[0].toFixed(6), r.swishBackward[0].toFixed(6)]);
     expect(cells[5][1]).toBe('0.731059'); // swish(1) = σ(1)
+    expect(scripts.sort(), 'the page downloads its code and the one build it runs').toEqual(['index', 'wasm-relaxed']);
     expect(t.problems).toEqual([]);
   });
 });

@@ -9,18 +9,28 @@ self.onmessage = async ({ data: job }) => {
     if (job.hide === 'relaxed') await import('./hide-relaxed.js');
     const S = await import('../../dist/browser/swish-wasm.js');
     const { runSuite } = await import('./suite.js');
+    const { load } = await import('./harness-load.js');
+    // initSync needs a build at hand: in a fresh worker, the bundle has loaded none ('js'); after
+    // init() it re-instantiates the compiled one synchronously.
+    const fresh = job.how === 'initSync' ? S.initSync() : undefined;
+    if (job.how === 'initSync') await S.init();
     const selected = job.how === 'initSync' ? S.initSync() : await S.init();
     const report = {
       ok: true,
       selected,
       backend: S.backend(),
       available: S.availableBackends(),
+      info: S.backendInfo(),
+      fresh,
       simd: S.simdSupported(),
       relaxed: S.relaxedSimdSupported(),
       hasWebAssembly: typeof WebAssembly === 'object',
       results: [],
     };
-    for (const b of job.backends ?? []) report.results.push(runSuite(S, b, { specials: job.specials }));
+    for (const b of job.backends ?? []) {
+      await load(S, b);
+      report.results.push(runSuite(S, b, { specials: job.specials }));
+    }
     self.postMessage(report);
   } catch (e) {
     self.postMessage({ ok: false, error: String((e && e.stack) || e) });

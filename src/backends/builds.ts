@@ -1,0 +1,32 @@
+// The three WebAssembly builds, named by the backend each one runs, and how the default entry gets
+// their bytes: each is a module of its own (src/generated/wasm-*.ts, base64), reached only through
+// import(), so that a bundler emits each as a chunk of its own (Vite, webpack, Rollup, esbuild with
+// --splitting) and a page downloads only the build init() selects. The Node entry (node.ts) gives
+// synchronous readers of the same modules instead. A further build (the worker pool's shared-memory
+// one) is loaded by its own entry point the same way, without adding to this table.
+import type { Backend } from './types.js';
+
+/** The backends that run a WebAssembly build. */
+export type WasmBackendName = Exclude<Backend, 'js'>;
+
+/** Best first: the order init() tries them in. */
+export const WASM_BACKENDS: readonly WasmBackendName[] = ['relaxed', 'simd', 'wasm'];
+
+/** The file each backend's build ships as (dist/swish-*.wasm, the `swish-wasm/swish-*.wasm` subpaths). */
+export const BUILD_FILE: Readonly<Record<WasmBackendName, string>> = {
+  relaxed: 'swish-relaxed.wasm',
+  simd: 'swish-simd.wasm',
+  wasm: 'swish-scalar.wasm',
+};
+
+/** The value of the build's buildKind() export for each backend (assembly/index.ts). */
+export const BUILD_KIND: readonly WasmBackendName[] = ['wasm', 'simd', 'relaxed'];
+
+/** A build's bytes as base64, fetched on demand. */
+export type LazyBuild = () => Promise<string>;
+
+export const lazyBuilds: Readonly<Record<WasmBackendName, LazyBuild>> = {
+  relaxed: () => import('../generated/wasm-relaxed.js').then((m) => m.relaxedWasmBase64),
+  simd: () => import('../generated/wasm-simd.js').then((m) => m.simdWasmBase64),
+  wasm: () => import('../generated/wasm-scalar.js').then((m) => m.scalarWasmBase64),
+};
