@@ -3,7 +3,7 @@
 // (test/browser/suite.js: every kernel against the registry's float64 references) on every backend
 // this runtime can load, and reports the backend init() chose and why others are unavailable.
 import * as S from 'swish-wasm';
-import { runSuite } from './suite.js';
+import { runSuite } from './lib/browser/suite.js'; // where test/runtimes.test.ts copies it
 
 /** `module`: a compiled build to pass to init (workerd, which refuses to compile bytes). */
 export async function probe(module) {

@@ -47,7 +47,10 @@ beforeAll(() => {
   execFileSync('tar', ['xzf', join(project, tgz), '-C', join(project, 'node_modules/swish-wasm'), '--strip-components=1']);
   writeFileSync(join(project, 'package.json'), '{ "name": "runtimes-check", "private": true, "type": "module" }\n');
   copyFileSync(join(root, 'test/runtime-probe.js'), join(project, 'probe.js'));
-  copyFileSync(join(root, 'test/browser/suite.js'), join(project, 'suite.js'));
+  // suite.js imports ../call-kernel.js and ../rng.js: the same layout under lib/.
+  mkdirSync(join(project, 'lib/browser'), { recursive: true });
+  copyFileSync(join(root, 'test/browser/suite.js'), join(project, 'lib/browser/suite.js'));
+  for (const f of ['call-kernel.js', 'rng.js']) copyFileSync(join(root, 'test', f), join(project, 'lib', f));
   for (const f of ['node.mjs', 'bun.ts', 'deno.ts', 'cloudflare-worker.js']) copyFileSync(join(root, 'examples', f), join(project, f));
   writeFileSync(join(project, 'run-probe.js'), `import { probe } from './probe.js';
 const version = typeof Bun !== 'undefined' ? 'bun ' + Bun.version : typeof Deno !== 'undefined' ? 'deno ' + Deno.version.deno : 'node ' + process.version;

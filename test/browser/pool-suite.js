@@ -6,7 +6,7 @@
 //
 // runPoolSuite(P, { threads }) → { threads, reason, isolated, cases, failures: [...] }
 
-import { uniform } from './suite.js';
+import { uniform } from '../rng.js';
 
 const C = 64;
 
