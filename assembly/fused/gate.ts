@@ -18,8 +18,6 @@
 @inline const TWO_M70: f32 = reinterpret<f32>(0x1C800000); // 2^-70
 // @ts-ignore: decorator
 @inline const TINY_M1: u32 = 0x0D7FFFFF; // bits of 2^-100, less 1: |a| bits − 1 below it means 0 < |a| < 2^-100
-const TWO70_V: usize = memory.data<f32>([TWO70, TWO70, TWO70, TWO70], 16);
-const TWO_M70_V: usize = memory.data<f32>([TWO_M70, TWO_M70, TWO_M70, TWO_M70], 16);
 const TINY_M1_V: usize = memory.data<u32>([TINY_M1, TINY_M1, TINY_M1, TINY_M1], 16);
 const MAG_V: usize = memory.data<u32>([0x7FFFFFFF, 0x7FFFFFFF, 0x7FFFFFFF, 0x7FFFFFFF], 16);
 
@@ -27,16 +25,12 @@ const MAG_V: usize = memory.data<u32>([0x7FFFFFFF, 0x7FFFFFFF, 0x7FFFFFFF, 0x7FF
 @final export class ScaleSlope {
   // @ts-ignore: decorator
   @inline s(p: f32): f32 { return p * TWO_M70; }
-  // @ts-ignore: decorator
-  @inline v(p: v128): v128 { return f32x4.mul(p, v128.load(TWO_M70_V)); }
 }
 
 /** The parameters as they are (an f without parameters, or whose f(a)/a is flat near 0). */
 @final export class KeepParams {
   // @ts-ignore: decorator
   @inline s(p: f32): f32 { return p; }
-  // @ts-ignore: decorator
-  @inline v(p: v128): v128 { return p; }
 }
 
 // The scaled path is a function of its own, not inlined: it runs rarely, and a second inlined
