@@ -10,7 +10,21 @@
 // says why relaxed did not run, and --relaxed restarts it under the flag. The targets of
 // bench/report.mjs on a results file made up for them.
 // Needs `npm run build` first (the bench loads dist/), as test/package.test.ts does.
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+
+/**
+ * spawnSync's result without blocking this test worker: a minute-long synchronous child blocks the
+ * worker's event loop past vitest's 60 s RPC timeout, which then fails the run (on a loaded machine).
+ */
+function spawnAsync(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv }): Promise<SpawnSyncReturns<string>> {
+  return new Promise((resolve) => {
+    const c = spawn(cmd, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    c.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
+    c.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    c.on('close', (status, signal) => resolve({ pid: c.pid ?? 0, output: [null, stdout, stderr], stdout, stderr, status, signal }));
+  });
+}
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -90,8 +104,8 @@ describe(`npm run bench, filtered to swish at 256 elements${relaxedHere ? ', rel
   const filter = 'swish 256';
   let r: SpawnSyncReturns<string>;
   let jsonFile: string | undefined;
-  beforeAll(() => {
-    r = spawnSync(process.execPath, [...relaxedArgs, 'bench/bench.mjs', '--filter', filter, '--out', work], { cwd: root, encoding: 'utf8', env: plainEnv });
+  beforeAll(async () => {
+    r = await spawnAsync(process.execPath, [...relaxedArgs, 'bench/bench.mjs', '--filter', filter, '--out', work], { cwd: root, env: plainEnv });
     jsonFile = existsSync(work) ? readdirSync(work).find((f) => f.endsWith('-filtered.json')) : undefined;
   }, 60_000);
 
@@ -349,9 +363,9 @@ describe('npm run bench, filtered to distribution cases of every kernel shape', 
   let json: any;
   let md = '';
   const ids = ['u20', 'u110', 'neg60', 'neg100', 'huge', 'specials'];
-  beforeAll(() => {
-    r = spawnSync(process.execPath, [...relaxedArgs, 'bench/bench.mjs', '--filter', 'dist', '--filter', kernels, '--out', out],
-      { cwd: root, encoding: 'utf8', env: plainEnv });
+  beforeAll(async () => {
+    r = await spawnAsync(process.execPath, [...relaxedArgs, 'bench/bench.mjs', '--filter', 'dist', '--filter', kernels, '--out', out],
+      { cwd: root, env: plainEnv });
     const f = existsSync(out) ? readdirSync(out).find((e) => e.endsWith('-filtered.json')) : undefined;
     if (f) {
       json = JSON.parse(readFileSync(join(out, f), 'utf8'));
