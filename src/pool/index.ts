@@ -25,7 +25,11 @@ export interface Pool extends PoolKernels {
   silu(x: Float32Array, out?: Float32Array | null): Promise<Float32Array>;
   /** The gradient of SiLU: `swishBackward` with β = 1. */
   siluBackward(x: Float32Array, dy: Float32Array, out?: Float32Array | null): Promise<Float32Array>;
-  /** Workers actually running: 1 when threads are unavailable (then calls run on the calling thread). */
+  /**
+   * Threads a large call is split across: the calling thread and `threads − 1` workers (in a
+   * page's main thread, which must not block, `threads` workers). 1 when threads are unavailable:
+   * then calls run on the calling thread.
+   */
   readonly threads: number;
   /** Why there are fewer threads than asked, e.g. 'page is not crossOriginIsolated (…)'. */
   readonly reason?: string;
@@ -39,7 +43,7 @@ export interface Pool extends PoolKernels {
 }
 
 export interface PoolOptions {
-  /** Workers to run: an integer from 1 to 64. Default: the core count, at most 8. */
+  /** Threads to run calls on, the calling thread included: an integer from 1 to 64. Default: the core count, at most 8. */
   threads?: number;
 }
 
@@ -60,9 +64,12 @@ function threadsOption(options: unknown): number | undefined {
 }
 
 /**
- * A pool of `threads` workers (default: the core count, at most 8) sharing one WebAssembly
- * memory. Calls of at least PARALLEL_MIN elements are split across the workers in contiguous
- * slices; smaller ones run on the calling thread. Map, gradient and fused results are the same
+ * A pool of `threads` threads (default: the core count, at most 8) sharing one WebAssembly
+ * memory: the calling thread and `threads − 1` workers (in a page's main thread `threads`
+ * workers). Calls of at least PARALLEL_MIN elements are split across them in contiguous slices
+ * (the calling thread runs the last one, then polls for the workers' results for up to 2 ms
+ * before it waits for their messages; a worker polls for the next call for 1 ms after each one
+ * before it sleeps); smaller ones run on the calling thread. Map, gradient and fused results are the same
  * bits as the synchronous call on the same backend ('relaxed' or 'simd': `init()` is run first if
  * it has not been); sums (swishBetaGrad, a bias form's dbias) add per-slice float64 partial sums
  * in slice order, within the kernel's stated bound and the same for a given thread count.

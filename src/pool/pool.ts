@@ -12,6 +12,15 @@
 // path as in the synchronous call and the results are the same bits. Arrays in the shared memory
 // are passed by pointer; any other array is copied through the worker's scratch, PIECE elements
 // (or whole rows) at a time. Smaller calls run on the calling thread, on the same build.
+//
+// A call on arrays of the shared memory (the zero-copy path) rings each worker's doorbell
+// (worker.ts: its kernel and arguments in shared control words, no message unless the worker has
+// stopped polling), runs the last slice on the calling thread meanwhile, and then polls for the
+// workers' results for up to CALLER_POLL_MS before it waits for a message: so `threads` counts
+// the calling thread, which runs beside threads − 1 workers. Waking a sleeping thread costs
+// 70-230 µs on the 2-core VM, which a call paid twice when every slice was a message there and
+// back. In a page's main thread, which must not block, the workers run every slice and the call
+// waits for their messages. Streamed arrays and dbias's partial sums still go by message.
 import { allKernels, type AnyKernelName } from '../registry.js';
 import { decodeBase64 } from '../backends/select.js';
 import { WasmBackend, type KernelExports } from '../backends/wasm.js';
@@ -19,7 +28,7 @@ import type { BackendImpl, Backend, WasmFloat32Array } from '../backends/types.j
 import { count } from '../validate.js';
 import { sharedRelaxedWasmBase64, sharedSimdWasmBase64 } from '../generated/wasm-shared.js';
 import { CAPTURED, CaptureBackend, type Job } from './capture.js';
-import { startWorker, type WorkerHandle } from './threads.js';
+import { callingThreadMayBlock, startWorker, type WorkerHandle } from './threads.js';
 import { kernelFunction, type AnyFunction } from './functions.js';
 
 /**
@@ -30,6 +39,15 @@ import { kernelFunction, type AnyFunction } from './functions.js';
 export const PARALLEL_MIN = 1 << 17;
 /** Floats per scratch region of a worker: 256 KiB, three regions a worker. */
 export const PIECE = 1 << 16;
+/** How long the calling thread polls for the workers' results before it waits for a message. */
+const CALLER_POLL_MS = 2;
+/** A worker's control words: Int32 indices, and Float64 ones for the arguments and the result
+ * (the same layout as worker.ts's). */
+const SEQ = 0, DONE = 1, POLLING = 2, WANT = 3, KERNEL = 4, COUNT = 5, ARGS = 4, RESULT = 14;
+const CONTROL_BYTES = 128;
+/** The kernels' names, by the index a doorbell call gives. */
+const KERNEL_NAMES = Object.keys(allKernels) as AnyKernelName[];
+const KERNEL_INDEX = new Map(KERNEL_NAMES.map((k, i) => [k, i]));
 /** The shared builds' maximum memory, in 64 KiB pages (2 GiB): asconfig.json's maximumMemory. */
 const MAX_PAGES = 32768;
 const PAGE = 65536;
@@ -87,11 +105,24 @@ interface Reply { value: number; partial?: Float64Array }
 /** One worker and the request it is running (a worker runs one request at a time). */
 class Slot {
   private pending: { resolve: (r: Reply) => void; reject: (e: Error) => void } | null = null;
+  /** A doorbell call whose end is awaited as a message. */
+  private awaited: { seq: number; resolve: (value: number) => void; reject: (e: Error) => void } | null = null;
   private nextId = 0;
+  private seq = 0;
+  private readonly f64: Float64Array;
   failure: Error | null = null;
 
-  constructor(readonly index: number, readonly handle: WorkerHandle, onFailure: (slot: Slot, e: Error) => void) {
-    handle.onMessage = (m: Reply) => {
+  constructor(readonly index: number, readonly handle: WorkerHandle, private readonly words: Int32Array,
+    onFailure: (slot: Slot, e: Error) => void) {
+    this.f64 = new Float64Array(words.buffer, words.byteOffset, words.length >> 1);
+    handle.onMessage = (m: Reply & { done?: number }) => {
+      if (m.done !== undefined) {
+        const w = this.awaited;
+        if (w?.seq !== m.done) return; // a call already seen done while polling
+        this.awaited = null;
+        this.handle.keepAlive(false);
+        return w.resolve(this.f64[RESULT]);
+      }
       const p = this.pending;
       this.pending = null;
       p?.resolve(m);
@@ -99,10 +130,47 @@ class Slot {
     handle.onFailure = (e) => {
       this.failure = e;
       const p = this.pending;
-      this.pending = null;
+      const w = this.awaited;
+      this.pending = this.awaited = null;
       p?.reject(e);
+      w?.reject(e);
       onFailure(this, e);
     };
+  }
+
+  /** Rings the doorbell: export `k` of the shared build on `args` (pointers into the memory). */
+  ring(k: AnyKernelName, args: number[]): void {
+    const w = this.words;
+    w[KERNEL] = KERNEL_INDEX.get(k)!;
+    w[COUNT] = args.length;
+    for (let i = 0; i < args.length; i++) this.f64[ARGS + i] = args[i];
+    Atomics.store(w, SEQ, ++this.seq);
+    if (Atomics.load(w, POLLING) === 0) this.handle.post({ poll: true });
+  }
+
+  /** The result of the last call rung: polled for up to pollMs, then awaited as a message. */
+  result(pollMs: number): Promise<number> {
+    const w = this.words;
+    const seq = this.seq;
+    if (pollMs > 0) {
+      const until = performance.now() + pollMs;
+      for (let spins = 0; Atomics.load(w, DONE) !== seq; spins++) {
+        if ((spins & 255) === 0 && performance.now() > until) break;
+      }
+    }
+    if (Atomics.load(w, DONE) === seq) return Promise.resolve(this.f64[RESULT]);
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      this.awaited = { seq, resolve, reject };
+      this.handle.keepAlive(true);
+      Atomics.store(w, WANT, seq);
+      // Done between the check above and WANT: the worker may not have seen WANT.
+      if (Atomics.load(w, DONE) === seq) {
+        this.awaited = null;
+        this.handle.keepAlive(false);
+        resolve(this.f64[RESULT]);
+      }
+    });
   }
 
   request(message: { k: string; args: number[]; rows?: number[] }): Promise<Reply> {
@@ -115,8 +183,10 @@ class Slot {
 }
 
 /** Starts a worker and instantiates the shared build in it; resolves once it is ready. */
-async function startSlot(index: number, module: WebAssembly.Module, memory: WebAssembly.Memory,
+async function startSlot(index: number, module: WebAssembly.Module, memory: WebAssembly.Memory, words: Int32Array,
   onFailure: (slot: Slot, e: Error) => void): Promise<Slot> {
+  // A fresh block: a replaced worker may have died with a call rung and not done.
+  for (const i of [SEQ, DONE, POLLING, WANT]) Atomics.store(words, i, 0);
   const handle = await startWorker();
   // Kept alive while starting (an idle pool's workers are not: Slot's users ref them per call).
   handle.keepAlive(true);
@@ -124,17 +194,29 @@ async function startSlot(index: number, module: WebAssembly.Module, memory: WebA
     handle.onMessage = (m) => {
       if (!m?.ready) return;
       handle.keepAlive(false);
-      resolve(new Slot(index, handle, onFailure));
+      resolve(new Slot(index, handle, words, onFailure));
     };
     handle.onFailure = (e) => {
       handle.terminate();
       reject(e);
     };
-    handle.post({ module, memory });
+    handle.post({ module, memory, control: words, names: KERNEL_NAMES });
   });
 }
 
 const NO_RESULT = Symbol('no result yet');
+
+type SliceResult = { sum: number; partial: Float64Array | null };
+
+/** The slices' results, or the first failure as the call's error. */
+function failedOr(job: Job, settled: PromiseSettledResult<SliceResult>[]): SliceResult[] {
+  const failed = settled.find((r) => r.status === 'rejected') as PromiseRejectedResult | undefined;
+  if (failed) {
+    const e = failed.reason as Error;
+    throw new Error(`swish-wasm pool: ${job.kernel} failed: ${e.message}; the worker has been replaced`, { cause: e });
+  }
+  return settled.map((r) => (r as PromiseFulfilledResult<SliceResult>).value);
+}
 
 function closedError(): Error {
   return new Error('swish-wasm pool: the pool is closed');
@@ -197,8 +279,9 @@ export class ThreadPool {
   parallelMin = PARALLEL_MIN;
 
   private constructor(readonly build: Backend, private readonly module: WebAssembly.Module,
-    private readonly memory: WebAssembly.Memory, ex: KernelExports, private readonly scratchBase: number, slots: Promise<Slot>[]) {
-    this.threads = slots.length;
+    private readonly memory: WebAssembly.Memory, private readonly ex: KernelExports, private readonly scratchBase: number,
+    slots: Promise<Slot>[], private readonly control: Int32Array[], threads: number) {
+    this.threads = threads;
     this.slots = slots;
     this.buffer = memory.buffer;
     this.noteBuffer();
@@ -214,13 +297,16 @@ export class ThreadPool {
     }
   }
 
+  /** A pool whose calls run on `threads` threads: threads − 1 workers and the calling thread, or
+   * (where the calling thread must not block: a page's main thread) `threads` workers. */
   static async start(threads: number, build: 'simd' | 'relaxed'): Promise<ThreadPool> {
+    const workers = callingThreadMayBlock() ? threads - 1 : threads;
     const bytes = decodeBase64(build === 'relaxed' ? sharedRelaxedWasmBase64 : sharedSimdWasmBase64);
     const module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
     // Enough for the module's data, every worker's scratch and the calling thread's backend.
     const probe = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true } as WebAssembly.MemoryDescriptor);
     const heapBase = (new WebAssembly.Instance(module, { env: { memory: probe } }).exports as unknown as KernelExports).heapBase();
-    const reserve = heapBase + threads * 3 * PIECE * 4 + 3 * 16384 * 4 + PAGE;
+    const reserve = heapBase + workers * 3 * PIECE * 4 + 3 * 16384 * 4 + PAGE;
     const memory = new WebAssembly.Memory({ initial: Math.ceil(reserve / PAGE), maximum: MAX_PAGES, shared: true } as WebAssembly.MemoryDescriptor);
     const ex = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
     let pool: ThreadPool | null = null;
@@ -228,14 +314,16 @@ export class ThreadPool {
     // Started one after another, before any kernel runs: each instantiation writes the module's
     // data (its constants) into the shared memory. A replacement worker does so while the others
     // may be running; it writes the same bytes that are there, so no reader sees another value.
+    const words = new SharedArrayBuffer(CONTROL_BYTES * workers);
+    const control = Array.from({ length: workers }, (_, i) => new Int32Array(words, i * CONTROL_BYTES, CONTROL_BYTES >> 2));
     const slots: Slot[] = [];
     try {
-      for (let i = 0; i < threads; i++) slots.push(await startSlot(i, module, memory, onFailure));
+      for (let i = 0; i < workers; i++) slots.push(await startSlot(i, module, memory, control[i], onFailure));
     } catch (e) {
       for (const s of slots) s.handle.terminate();
       throw e;
     }
-    pool = new ThreadPool(build, module, memory, ex, heapBase, slots.map((s) => Promise.resolve(s)));
+    pool = new ThreadPool(build, module, memory, ex, heapBase, slots.map((s) => Promise.resolve(s)), control, threads);
     // One that failed before the pool existed to hear it.
     for (const s of slots) if (s.failure) pool.replace(s);
     return pool;
@@ -348,23 +436,21 @@ export class ThreadPool {
       this.closed = true;
       throw this.broken;
     }
+    const unit = job.C > 0 ? job.C : 16;
+    const units = Math.ceil(job.n / unit);
+    // In place, the calling thread runs a slice too (if it may block); streamed, the workers only.
+    const inPlace = pointers.every((p) => p >= 0) && job.shape !== 'biasGrad';
+    const callerWorks = inPlace && slots.length < this.threads;
+    const T = callerWorks ? slots.length + 1 : slots.length;
+    const sliceOf = (i: number) => [Math.floor((units * i) / T) * unit, Math.min(job.n, Math.floor((units * (i + 1)) / T) * unit)];
+    if (inPlace) return this.runInPlace(job, pointers, slots, sliceOf, callerWorks);
     for (const s of slots) s.handle.keepAlive(true);
     try {
-      const unit = job.C > 0 ? job.C : 16;
-      const units = Math.ceil(job.n / unit);
-      const T = slots.length;
       const parts = slots.map((slot, i) => {
-        const s = Math.floor((units * i) / T) * unit;
-        const e = Math.min(job.n, Math.floor((units * (i + 1)) / T) * unit);
+        const [s, e] = sliceOf(i);
         return e > s ? this.runSlice(slot, job, pointers, s, e) : Promise.resolve({ sum: 0, partial: null });
       });
-      const settled = await Promise.allSettled(parts);
-      const failed = settled.find((r) => r.status === 'rejected') as PromiseRejectedResult | undefined;
-      if (failed) {
-        const e = failed.reason as Error;
-        throw new Error(`swish-wasm pool: ${job.kernel} failed: ${e.message}; the worker has been replaced`, { cause: e });
-      }
-      const results = settled.map((r) => (r as PromiseFulfilledResult<{ sum: number; partial: Float64Array | null }>).value);
+      const results = failedOr(job, await Promise.allSettled(parts));
       const arrays = job.arrays;
       switch (job.shape) {
         case 'sum': {
@@ -388,9 +474,40 @@ export class ThreadPool {
     }
   }
 
+  /**
+   * A call on arrays of the shared memory (no biasGrad: its dbias partials come by message): each
+   * worker's slice rung on its doorbell, the last slice run here meanwhile (unless the calling
+   * thread must not block), then the workers' results polled for; sums in slice order.
+   */
+  private async runInPlace(job: Job, pointers: number[], slots: Slot[], sliceOf: (i: number) => number[],
+    callerWorks: boolean): Promise<unknown> {
+    const argsOf = ([s, e]: number[]) => {
+      const args = pointers.map((p, i) => (job.roles[i] === 'bias' ? p : p + s * 4));
+      args.push(e - s);
+      if (job.C > 0) args.push(job.C);
+      args.push(job.a, job.b);
+      return args;
+    };
+    const rung = slots.filter((slot, i) => {
+      const slice = sliceOf(i);
+      if (slice[1] > slice[0]) slot.ring(job.kernel, argsOf(slice));
+      return slice[1] > slice[0];
+    });
+    let own = 0;
+    if (callerWorks) {
+      const slice = sliceOf(slots.length);
+      if (slice[1] > slice[0]) own = (this.ex as unknown as Record<string, (...a: number[]) => number>)[job.kernel](...argsOf(slice));
+    }
+    const pollMs = callerWorks ? CALLER_POLL_MS : 0;
+    const results = failedOr(job, await Promise.allSettled(rung.map((slot) => slot.result(pollMs).then((sum) => ({ sum, partial: null })))));
+    if (job.shape === 'sum') return results.reduce((t, r) => t + r.sum, 0) + own;
+    if (job.shape === 'gateGrad') return { da: job.arrays[3], db: job.arrays[4] };
+    return job.arrays[job.arrays.length - 1];
+  }
+
   /** Elements [s, e) of the job on one worker, in pieces through its scratch if anything is streamed. */
   private async runSlice(slot: Slot, job: Job, pointers: number[], s: number, e: number):
-    Promise<{ sum: number; partial: Float64Array | null }> {
+    Promise<SliceResult> {
     const { arrays, roles, C } = job;
     const scratch = this.scratchBase + slot.index * 3 * PIECE * 4;
     const region = (r: number) => scratch + r * PIECE * 4;
@@ -442,7 +559,7 @@ export class ThreadPool {
   private replace(slot: Slot): void {
     slot.handle.terminate();
     if (this.closed) return;
-    const next = startSlot(slot.index, this.module, this.memory, (s) => this.replace(s));
+    const next = startSlot(slot.index, this.module, this.memory, this.control[slot.index], (s) => this.replace(s));
     void next.catch(() => {});
     this.slots[slot.index] = next;
   }

@@ -43,6 +43,14 @@ export function threadsUnavailable(): string | undefined {
   return undefined;
 }
 
+/**
+ * Whether the calling thread may block for the length of a slice: everywhere but a page's main
+ * thread (a window), where the pool's workers run every slice and the call waits for messages.
+ */
+export function callingThreadMayBlock(): boolean {
+  return typeof g.document !== 'object';
+}
+
 // Variables, so that bundlers leave Node's modules alone in browser builds.
 const WORKER_THREADS = 'node:worker_threads';
 const OS = 'node:os';

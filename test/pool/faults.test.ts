@@ -88,24 +88,39 @@ describe('a pool of 2', () => {
     expect(cls).toBe('Error');
   });
 
-  test('a worker terminated mid-call: the call rejects, the worker is replaced, the next calls are right', async () => {
+  // Streamed (plain arrays) a call goes to the workers by message and the calling thread waits,
+  // so the worker can be ended while it runs its slice. In place, the calling thread runs a slice
+  // itself and then polls, so nothing can happen meanwhile: the worker is ended as the call is
+  // made, before it has finished (or begun) its slice.
+  test.each(['streamed', 'in place'])('a worker terminated mid-call (%s): the call rejects, the worker is replaced, the next calls are right', async (mode) => {
     const n = 1 << 23;
     const m = pool.allocate(n);
-    m.array.set(uniform(n, -20, 20, 5));
+    const plain = uniform(n, -20, 20, 5);
+    m.array.set(plain);
     const internal = (pool as any)[INTERNAL] as ThreadPool;
     const [victim] = await internal.workersForTesting();
-    const call = pool.swish(m.array, m.array);
-    await new Promise((r) => setImmediate(r));
-    victim.terminate(true);
+    let call: Promise<unknown>;
+    if (mode === 'streamed') {
+      call = pool.swish(plain, plain);
+      await new Promise((r) => setImmediate(r));
+      victim.terminate(true);
+    } else {
+      victim.terminate(true);
+      call = pool.swish(m.array, m.array);
+    }
     const [cls, msg] = await failure(() => call);
     expect(cls).toBe('Error');
-    expect(msg).toMatch(/swish failed: a pool worker ended .*replaced/);
+    expect(msg).toMatch(/swish failed: a pool worker (ended|was terminated).*replaced/);
     const x = uniform(BIG, -20, 20, 6);
     expect(Array.from(await pool.swish(x))).toEqual(Array.from(S.swish(x)));
+    const inPlace = pool.allocate(BIG);
+    inPlace.array.set(x);
+    expect(Array.from(await pool.swish(inPlace.array))).toEqual(Array.from(S.swish(x)));
     const [replacement] = await internal.workersForTesting();
     expect(replacement).not.toBe(victim);
     expect(pool.threads).toBe(2);
     m.free();
+    inPlace.free();
   });
 
   test('a worker that throws is replaced; calls keep working', async () => {
