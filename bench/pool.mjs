@@ -19,6 +19,7 @@ import os from 'node:os';
 import { dirname } from 'node:path';
 import * as S from '../dist/esm/index.js';
 import { createPool, INTERNAL, PARALLEL_MIN } from '../dist/esm/pool/index.js';
+import { COLD_PARALLEL_MIN } from '../dist/esm/pool/pool.js';
 import { lineChart } from './charts.mjs';
 import { distribution, machine, sizeLabel, table } from './lib.mjs';
 import { ortNode, ortWeb } from './peers/onnx.mjs';
@@ -110,8 +111,8 @@ for (const k of KERNELS) {
       'sync, 1 thread': () => f(...args(mine)),
       [`pool, ${THREADS} threads`]: () => p(...args(theirs)),
       [`pool, ${THREADS} threads, forced`]: async () => {
-        internal.parallelMin = 0;
-        try { return await p(...args(theirs)); } finally { internal.parallelMin = PARALLEL_MIN; }
+        internal.parallelMin = internal.coldParallelMin = 0;
+        try { return await p(...args(theirs)); } finally { internal.parallelMin = PARALLEL_MIN; internal.coldParallelMin = COLD_PARALLEL_MIN; }
       },
       [`pool, ${THREADS} threads, plain arrays`]: () => p(...plainArgs),
     };

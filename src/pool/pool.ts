@@ -15,8 +15,9 @@
 //
 // A call on arrays of the shared memory (the zero-copy path) rings each worker's doorbell
 // (worker.ts: its kernel and arguments in shared control words, no message unless the worker has
-// stopped polling), runs the last slice on the calling thread meanwhile, and then polls for the
-// workers' results for up to CALLER_POLL_MS before it waits for a message: so `threads` counts
+// stopped polling), runs the last slice on the calling thread meanwhile, and then waits for the
+// workers' results (polling for SPIN_MS, then in Atomics.wait, which leaves the core to a worker
+// that shares it; CALLER_WAIT_MS in all) before it waits for a message: so `threads` counts
 // the calling thread, which runs beside threads − 1 workers. Waking a sleeping thread costs
 // 70-230 µs on the 2-core VM, which a call paid twice when every slice was a message there and
 // back. In a page's main thread, which must not block, the workers run every slice and the call
@@ -39,8 +40,25 @@ import { kernelFunction, type AnyFunction } from './functions.js';
 export const PARALLEL_MIN = 1 << 17;
 /** Floats per scratch region of a worker: 256 KiB, three regions a worker. */
 export const PIECE = 1 << 16;
-/** How long the calling thread polls for the workers' results before it waits for a message. */
-const CALLER_POLL_MS = 2;
+/** How long the calling thread waits for the workers' results (polling for SPIN_MS of it, then
+ * in Atomics.wait) before it waits for a message. */
+const CALLER_WAIT_MS = 2;
+const SPIN_MS = 0.1;
+/** A call on the pool's arrays with fewer elements runs on the calling thread alone if a worker
+ * is asleep (waking it costs more than the call), and wakes it for the next. */
+export const COLD_PARALLEL_MIN = 1 << 22;
+
+/** Atomics.wait on words[i] while it is not `until`: false where the thread may not block. */
+function blockingWait(words: Int32Array, i: number, until: number, ms: number): boolean {
+  const now = Atomics.load(words, i);
+  if (now === until) return true;
+  try {
+    Atomics.wait(words, i, now, ms);
+    return true;
+  } catch {
+    return false;
+  }
+}
 /** A worker's control words: Int32 indices, and Float64 ones for the arguments and the result
  * (the same layout as worker.ts's). */
 const SEQ = 0, DONE = 1, POLLING = 2, WANT = 3, KERNEL = 4, COUNT = 5, ARGS = 4, RESULT = 14;
@@ -138,6 +156,16 @@ class Slot {
     };
   }
 
+  /** Whether the worker is polling for a call (else a call must wake it, which takes a while). */
+  polling(): boolean {
+    return Atomics.load(this.words, POLLING) === 1;
+  }
+
+  /** Makes a sleeping worker poll (for POLL_MS, worker.ts), ready for a call. */
+  wake(): void {
+    if (!this.polling()) this.handle.post({ poll: true });
+  }
+
   /** Rings the doorbell: export `k` of the shared build on `args` (pointers into the memory). */
   ring(k: AnyKernelName, args: number[]): void {
     const w = this.words;
@@ -148,14 +176,21 @@ class Slot {
     if (Atomics.load(w, POLLING) === 0) this.handle.post({ poll: true });
   }
 
-  /** The result of the last call rung: polled for up to pollMs, then awaited as a message. */
-  result(pollMs: number): Promise<number> {
+  /**
+   * The result of the last call rung: polled for up to SPIN_MS, then waited for in Atomics.wait
+   * (which leaves the core to the worker, should the two share one) until waitMs have passed,
+   * then awaited as a message. waitMs = 0 (a page's main thread): awaited at once.
+   */
+  result(waitMs: number): Promise<number> {
     const w = this.words;
     const seq = this.seq;
-    if (pollMs > 0) {
-      const until = performance.now() + pollMs;
+    if (waitMs > 0) {
+      const start = performance.now();
       for (let spins = 0; Atomics.load(w, DONE) !== seq; spins++) {
-        if ((spins & 255) === 0 && performance.now() > until) break;
+        if ((spins & 255) !== 0) continue;
+        const waited = performance.now() - start;
+        if (waited > waitMs) break;
+        if (waited > SPIN_MS && !blockingWait(w, DONE, seq, waitMs - waited)) break;
       }
     }
     if (Atomics.load(w, DONE) === seq) return Promise.resolve(this.f64[RESULT]);
@@ -277,6 +312,8 @@ export class ThreadPool {
   private broken: Error | null = null;
   /** @internal The crossover in use: bench/pool.mjs sets 0 to time the threads at every size. */
   parallelMin = PARALLEL_MIN;
+  /** @internal The cold crossover in use (tests set 0 to split whatever the workers do). */
+  coldParallelMin = COLD_PARALLEL_MIN;
 
   private constructor(readonly build: Backend, private readonly module: WebAssembly.Module,
     private readonly memory: WebAssembly.Memory, private readonly ex: KernelExports, private readonly scratchBase: number,
@@ -488,22 +525,33 @@ export class ThreadPool {
       args.push(job.a, job.b);
       return args;
     };
-    const rung = slots.filter((slot, i) => {
+    const here = (i: number) => {
       const slice = sliceOf(i);
-      if (slice[1] > slice[0]) slot.ring(job.kernel, argsOf(slice));
-      return slice[1] > slice[0];
-    });
-    let own = 0;
-    if (callerWorks) {
-      const slice = sliceOf(slots.length);
-      if (slice[1] > slice[0]) own = (this.ex as unknown as Record<string, (...a: number[]) => number>)[job.kernel](...argsOf(slice));
+      return slice[1] > slice[0] ? (this.ex as unknown as Record<string, (...a: number[]) => number>)[job.kernel](...argsOf(slice)) : 0;
+    };
+    // Workers that have gone to sleep take 0.1 to 3 ms to wake on the 2-core VM (more than a call
+    // below COLD_PARALLEL_MIN takes here): then every slice runs here, in the same order (so a sum
+    // is the same), and the workers are woken for the calls that may follow.
+    let sums: number[];
+    if (callerWorks && job.n < this.coldParallelMin && slots.some((slot) => !slot.polling())) {
+      for (const slot of slots) slot.wake();
+      sums = Array.from({ length: slots.length + 1 }, (_, i) => here(i));
+    } else {
+      const rung = slots.filter((slot, i) => {
+        const slice = sliceOf(i);
+        if (slice[1] > slice[0]) slot.ring(job.kernel, argsOf(slice));
+        return slice[1] > slice[0];
+      });
+      const own = callerWorks ? here(slots.length) : 0;
+      const waitMs = callerWorks ? CALLER_WAIT_MS : 0;
+      const results = failedOr(job, await Promise.allSettled(rung.map((slot) => slot.result(waitMs).then((sum) => ({ sum, partial: null })))));
+      sums = [...results.map((r) => r.sum), own];
     }
-    const pollMs = callerWorks ? CALLER_POLL_MS : 0;
-    const results = failedOr(job, await Promise.allSettled(rung.map((slot) => slot.result(pollMs).then((sum) => ({ sum, partial: null })))));
-    if (job.shape === 'sum') return results.reduce((t, r) => t + r.sum, 0) + own;
+    if (job.shape === 'sum') return sums.reduce((t, v) => t + v, 0);
     if (job.shape === 'gateGrad') return { da: job.arrays[3], db: job.arrays[4] };
     return job.arrays[job.arrays.length - 1];
   }
+
 
   /** Elements [s, e) of the job on one worker, in pieces through its scratch if anything is streamed. */
   private async runSlice(slot: Slot, job: Job, pointers: number[], s: number, e: number):

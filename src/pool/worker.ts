@@ -57,6 +57,7 @@ export function workerMain(port: WorkerPort): void {
         for (let i = 0; i < w[COUNT]; i++) args.push(d[ARGS + i]);
         d[RESULT] = kernels![names[w[KERNEL]]](...args);
         Atomics.store(w, DONE, seq);
+        Atomics.notify(w, DONE);
         if (Atomics.load(w, WANT) === seq) port.post({ done: seq });
         since = performance.now();
         continue;

@@ -1,11 +1,14 @@
 // The conformance subset through the worker pool: every kernel, on inputs big enough to be split
 // across the workers (and small enough to run on the calling thread), on plain arrays (streamed
 // through the workers' scratch) and on arrays from pool.allocate (in place), bit for bit against
-// the synchronous call on the same backend. Sums are held to the kernel's bound against the
-// float64 reference, and must repeat exactly.
+// the synchronous call on the same backend. In place, a call below the pool's cold crossover runs
+// every slice on the calling thread when a worker is asleep: each call is made that way and split
+// across the threads (the crossover set to 0), with the same bits. Sums are held to the kernel's
+// bound against the float64 reference, and must repeat exactly, in either way.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import * as S from '../../src/index.js';
-import { createPool, PARALLEL_MIN, type Pool } from '../../src/pool/index.js';
+import { createPool, INTERNAL, PARALLEL_MIN, type Pool } from '../../src/pool/index.js';
+import { COLD_PARALLEL_MIN, type ThreadPool } from '../../src/pool/pool.js';
 import { allKernels, kernels, type AnyKernelName, type KernelName } from '../../src/registry.js';
 import { SPECIALS, inputFor, rng, sumReference, uniform } from '../helpers.js';
 
@@ -104,7 +107,15 @@ describe.each([['relaxed', 2], ['simd', 3]] as const)('pool on %s, %i threads', 
       const mem = ins.map((a) => { const m = pool.allocate(a.length); m.array.set(a); return m; });
       const nOut = arraysOf(want).length;
       const outs = Array.from({ length: nOut }, (_, j) => pool.allocate(arraysOf(want)[j].length));
-      const inPlace = await (pool as any)[k](...args(k, mem.map((m) => m.array), outs.map((o) => o.array)));
+      const call = () => (pool as any)[k](...args(k, mem.map((m) => m.array), outs.map((o) => o.array)));
+      const internal = (pool as any)[INTERNAL] as ThreadPool;
+      await new Promise((r) => setTimeout(r, 5)); // the workers go to sleep
+      const cold = await call();
+      const coldCopies = arraysOf(cold).map((a) => a.slice());
+      internal.coldParallelMin = 0;
+      const inPlace = await call().finally(() => { internal.coldParallelMin = COLD_PARALLEL_MIN; });
+      if (typeof cold === 'number') expect(inPlace, `${k} in place, split and here`).toBe(cold);
+      else if (big) expectSame(`${k} in place, split and here`, arraysOf(inPlace), coldCopies);
       const shape = allKernels[k].shape;
       if (shape === 'sum') {
         const { ref, mag } = sumReference(k as KernelName, ins[0], ins[1], args(k, []).map(Number));
