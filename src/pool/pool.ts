@@ -304,6 +304,8 @@ export class ThreadPool {
   private readonly localFns = new Map<AnyKernelName, AnyFunction>();
   private readonly checkFns = new Map<AnyKernelName, AnyFunction>();
   private slots: Promise<Slot>[];
+  /** The workers started (null while one is being replaced): a call need not wait for slots. */
+  private readonly ready: (Slot | null)[];
   /** Where the arrays of `allocate` start: every view below it is a scratch or constant. */
   private readonly userBase: number;
   private tail: Promise<unknown> = Promise.resolve();
@@ -317,9 +319,11 @@ export class ThreadPool {
 
   private constructor(readonly build: Backend, private readonly module: WebAssembly.Module,
     private readonly memory: WebAssembly.Memory, private readonly ex: KernelExports, private readonly scratchBase: number,
-    slots: Promise<Slot>[], private readonly control: Int32Array[], threads: number) {
+    started: Slot[], private readonly control: Int32Array[], threads: number) {
+    const slots = started.map((s) => Promise.resolve(s));
     this.threads = threads;
     this.slots = slots;
+    this.ready = started;
     this.buffer = memory.buffer;
     this.noteBuffer();
     this.local = new LocalBackend({ ...ex, heapBase: () => scratchBase + slots.length * 3 * PIECE * 4 }, this);
@@ -360,7 +364,7 @@ export class ThreadPool {
       for (const s of slots) s.handle.terminate();
       throw e;
     }
-    pool = new ThreadPool(build, module, memory, ex, heapBase, slots.map((s) => Promise.resolve(s)), control, threads);
+    pool = new ThreadPool(build, module, memory, ex, heapBase, slots, control, threads);
     // One that failed before the pool existed to hear it.
     for (const s of slots) if (s.failure) pool.replace(s);
     return pool;
@@ -453,12 +457,24 @@ export class ThreadPool {
   }
 
   private enqueue<T>(work: () => T | Promise<T>): Promise<T> {
-    this.busy++;
-    const turn = this.tail.then(async () => {
-      // Calls accepted before close() still run (close waits for them); none is accepted after.
+    // Calls accepted before close() still run (close waits for them); none is accepted after.
+    const start = (): T | Promise<T> => {
       if (this.broken) throw this.broken;
       return work();
-    });
+    };
+    let turn: Promise<T>;
+    if (this.busy === 0) {
+      // Nothing queued: start now, not a turn of the event loop's microtasks later (after an
+      // idle spell each hop costs tens of µs on the VM, its caches gone cold).
+      try {
+        turn = Promise.resolve(start());
+      } catch (e) {
+        turn = Promise.reject(e);
+      }
+    } else {
+      turn = this.tail.then(start);
+    }
+    this.busy++;
     this.tail = turn.then(() => { this.busy--; }, () => { this.busy--; });
     return turn;
   }
@@ -467,7 +483,7 @@ export class ThreadPool {
   private async run(job: Job, pointers: number[], dbias: Float32Array | null): Promise<unknown> {
     let slots: Slot[];
     try {
-      slots = await Promise.all(this.slots);
+      slots = this.ready.every((s) => s !== null) ? (this.ready.slice() as Slot[]) : await Promise.all(this.slots);
     } catch (e) {
       this.broken = new Error(`swish-wasm pool: a worker could not be replaced, so the pool is closed: ${(e as Error).message}`);
       this.closed = true;
@@ -531,11 +547,12 @@ export class ThreadPool {
     };
     // Workers that have gone to sleep take 0.1 to 3 ms to wake on the 2-core VM (more than a call
     // below COLD_PARALLEL_MIN takes here): then every slice runs here, in the same order (so a sum
-    // is the same), and the workers are woken for the calls that may follow.
+    // is the same), and the workers are woken afterwards, for the calls that may follow (woken
+    // before, a worker may take the calling thread's core while it works).
     let sums: number[];
     if (callerWorks && job.n < this.coldParallelMin && slots.some((slot) => !slot.polling())) {
-      for (const slot of slots) slot.wake();
       sums = Array.from({ length: slots.length + 1 }, (_, i) => here(i));
+      for (const slot of slots) slot.wake();
     } else {
       const rung = slots.filter((slot, i) => {
         const slice = sliceOf(i);
@@ -608,8 +625,9 @@ export class ThreadPool {
     slot.handle.terminate();
     if (this.closed) return;
     const next = startSlot(slot.index, this.module, this.memory, this.control[slot.index], (s) => this.replace(s));
-    void next.catch(() => {});
+    void next.then((s) => { if (this.slots[slot.index] === next) this.ready[slot.index] = s; }, () => {});
     this.slots[slot.index] = next;
+    this.ready[slot.index] = null;
   }
 
   async close(): Promise<void> {

@@ -109,7 +109,7 @@ describe('a pool of 2', () => {
       call = pool.swish(m.array, m.array);
     }
     const [cls, msg] = await failure(() => call);
-    expect(cls).toBe('Error');
+    expect(cls, msg).toBe('Error');
     expect(msg).toMatch(/swish failed: a pool worker (ended|was terminated).*replaced/);
     const x = uniform(BIG, -20, 20, 6);
     expect(Array.from(await pool.swish(x))).toEqual(Array.from(S.swish(x)));
