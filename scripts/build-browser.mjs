@@ -6,7 +6,7 @@
 //   dist/browser/swish-wasm.js      the bundle (package.json "exports": "./browser")
 //   dist/browser/swish-wasm.d.ts    its types: a re-export of dist/esm's declarations
 //   dist/browser/swish-wasm-pool.js, .d.ts   the same for swish-wasm/pool (the API and the worker
-//                                   pool; its shared-memory builds stay in dist/esm/generated too)
+//                                   pool, which makes its shared-memory module from those builds)
 import { build } from 'esbuild';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';

@@ -2,8 +2,8 @@
 // their bytes: each is a module of its own (src/generated/wasm-*.ts, base64), reached only through
 // import(), so that a bundler emits each as a chunk of its own (Vite, webpack, Rollup, esbuild with
 // --splitting) and a page downloads only the build init() selects. The Node entry (node.ts) gives
-// synchronous readers of the same modules instead. A further build (the worker pool's shared-memory
-// one) is loaded by its own entry point the same way, without adding to this table.
+// synchronous readers of the same modules instead. The worker pool makes its shared-memory module
+// from the simd or relaxed build's bytes (src/pool/shared-module.ts).
 import type { Backend } from './types.js';
 
 /** The backends that run a WebAssembly build. */

@@ -67,10 +67,12 @@ function threadsOption(options: unknown): number | undefined {
  * A pool of `threads` threads (default: the core count, at most 8) sharing one WebAssembly
  * memory: the calling thread and `threads − 1` workers (in a page's main thread `threads`
  * workers). Calls of at least PARALLEL_MIN elements are split across them in contiguous slices
- * (the calling thread runs the last one, then waits for the workers' results, polling for 0.1
- * ms and then in Atomics.wait, for up to 2 ms before it waits for their messages; a worker polls for the next call for 1 ms after each one
- * before it sleeps); smaller ones run on the calling thread. Map, gradient and fused results are the same
- * bits as the synchronous call on the same backend ('relaxed' or 'simd': `init()` is run first if
+ * (the calling thread runs the last one, then waits for the workers' results, polling for
+ * 0.1 ms and then in Atomics.wait, for up to 2 ms before it waits for their messages; a worker
+ * polls for the next call for 1 ms after each one before it sleeps; a call below 2^22 elements
+ * that finds a worker asleep runs on the calling thread and wakes it); smaller ones run on the
+ * calling thread. Map, gradient and fused results are the same bits as the synchronous call on
+ * the same backend ('relaxed' or 'simd': `init()` is run first if
  * it has not been); sums (swishBetaGrad, a bias form's dbias) add per-slice float64 partial sums
  * in slice order, within the kernel's stated bound and the same for a given thread count.
  *

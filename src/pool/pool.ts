@@ -27,7 +27,8 @@ import { decodeBase64 } from '../backends/select.js';
 import { WasmBackend, type KernelExports } from '../backends/wasm.js';
 import type { BackendImpl, Backend, WasmFloat32Array } from '../backends/types.js';
 import { count } from '../validate.js';
-import { sharedRelaxedWasmBase64, sharedSimdWasmBase64 } from '../generated/wasm-shared.js';
+import { lazyBuilds } from '../backends/builds.js';
+import { withSharedMemory } from './shared-module.js';
 import { CAPTURED, CaptureBackend, type Job } from './capture.js';
 import { callingThreadMayBlock, startWorker, type WorkerHandle } from './threads.js';
 import { kernelFunction, type AnyFunction } from './functions.js';
@@ -342,7 +343,8 @@ export class ThreadPool {
    * (where the calling thread must not block: a page's main thread) `threads` workers. */
   static async start(threads: number, build: 'simd' | 'relaxed'): Promise<ThreadPool> {
     const workers = callingThreadMayBlock() ? threads - 1 : threads;
-    const bytes = decodeBase64(build === 'relaxed' ? sharedRelaxedWasmBase64 : sharedSimdWasmBase64);
+    // The build the calling thread runs, its memory made an imported shared one (shared-module.ts).
+    const bytes = withSharedMemory(decodeBase64(await lazyBuilds[build]()), MAX_PAGES);
     const module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
     // Enough for the module's data, every worker's scratch and the calling thread's backend.
     const probe = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true } as WebAssembly.MemoryDescriptor);

@@ -1,12 +1,11 @@
 // swish-wasm/pool as a package entry: from ESM and from CommonJS (its workers start from source
-// text, so neither needs a worker file), and apart from the main entry, whose bundle carries
-// neither the pool nor its shared-memory builds.
+// text, so neither needs a worker file), and apart from the main entry, whose bundle does not carry
+// the pool.
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, test } from 'vitest';
-import { sharedSimdWasmBase64 } from '../../src/generated/wasm-shared.js';
 import { root } from '../browser/browser.js';
 
 const run = (args: string[]) => promisify(execFile)(process.execPath, args, { cwd: root, encoding: 'utf8', timeout: 60_000 });
@@ -20,14 +19,16 @@ test.each([
   expect(stdout.trim()).toBe(`2 ${Math.fround(1 / (1 + Math.exp(-2)))}`);
 });
 
-test('the main bundle carries neither the pool nor the shared builds; the pool bundle imports them, the main one does not', () => {
+test('the main bundle does not carry the pool; the pool bundle does, and imports the builds as the main one does', () => {
   const main = readFileSync(join(root, 'dist/browser/swish-wasm.js'), 'utf8');
   const pool = readFileSync(join(root, 'dist/browser/swish-wasm-pool.js'), 'utf8');
   // The builds stay in dist/esm/generated (scripts/build-browser.mjs): the bundles import them.
-  const shared = '../esm/generated/wasm-shared.js';
-  expect(main.includes(sharedSimdWasmBase64)).toBe(false);
-  expect(main.includes(shared)).toBe(false);
+  const simd = '../esm/generated/wasm-simd.js';
   expect(main.includes('createPool')).toBe(false);
-  expect(pool.includes(shared)).toBe(true);
+  expect(main.includes('withSharedMemory')).toBe(false);
   expect(pool.includes('createPool')).toBe(true);
+  for (const bundle of [main, pool]) {
+    expect(bundle.includes(simd)).toBe(true);
+    expect(bundle.includes('AGFzbQ')).toBe(false); // no build embedded in the bundle itself
+  }
 });

@@ -1,56 +1,75 @@
-// The pool's shared-memory builds come from the same source as the simd and relaxed builds, by
-// build configuration only (asconfig.json): their code must be the same instructions, so that the
-// kernels give the same bits. Checked on the text form of each pair: every line outside the
-// memory declaration and the data segments is identical, and the data segments lay out the
-// same bytes in memory (the shared builds cannot assume an imported memory is zeroed, so they
-// write the leading zeros the others skip).
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// The pool's shared-memory module is the simd or relaxed build with its memory imported as a
+// shared env.memory (src/pool/shared-module.ts): checked here to import that and nothing else, to
+// export what the build exports, to hold the build's code section byte for byte, and to give the
+// same bits over a shared memory as the build over its own. Malformed input is a TypeError.
 import { describe, expect, test } from 'vitest';
-import { root } from '../browser/browser.js';
+import { decodeBase64 } from '../../src/backends/select.js';
+import { withSharedMemory } from '../../src/pool/shared-module.js';
+import { relaxedWasmBase64 } from '../../src/generated/wasm-relaxed.js';
+import { simdWasmBase64 } from '../../src/generated/wasm-simd.js';
+import { uniform } from '../helpers.js';
 
-const wat = (name: string) => readFileSync(join(root, 'build', `swish-${name}.wat`), 'utf8').split('\n');
+const MAX_PAGES = 32768;
 
-/** The bytes the data segments put in memory, from their (i32.const offset) "escaped string" form. */
-function dataImage(lines: string[]): Map<number, number> {
-  const image = new Map<number, number>();
-  for (const line of lines) {
-    const m = /^\s*\(data \$\S+ \(i32\.const (\d+)\) "(.*)"\)\s*$/.exec(line);
-    if (!m) continue;
-    let at = Number(m[1]);
-    const s = m[2];
-    for (let i = 0; i < s.length; at++) {
-      if (s[i] === '\\') {
-        const hex = s.slice(i + 1, i + 3);
-        if (/^[0-9a-f]{2}$/.test(hex)) { image.set(at, parseInt(hex, 16)); i += 3; } else { image.set(at, s.charCodeAt(i + 1)); i += 2; }
-      } else {
-        image.set(at, s.charCodeAt(i));
-        i++;
-      }
+/** The payload of the first section with this id. */
+function section(bytes: Uint8Array, id: number): Uint8Array {
+  for (let at = 8; at < bytes.length;) {
+    let size = 0;
+    let p = at + 1;
+    for (let shift = 0; ; shift += 7) {
+      const b = bytes[p++];
+      size += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) break;
     }
+    if (bytes[at] === id) return bytes.subarray(p, p + size);
+    at = p + size;
   }
-  // Zero bytes are what an unwritten memory holds: only the nonzero ones are the layout.
-  for (const [k, v] of image) if (v === 0) image.delete(k);
-  return image;
+  throw new Error(`no section ${id}`);
 }
 
-const isLayout = (line: string) => /^\s*\((data |memory |import "env" "memory")/.test(line);
+const builds = [['simd', simdWasmBase64], ['relaxed', relaxedWasmBase64]] as const;
 
-describe.each([['simd', 'shared-simd'], ['relaxed', 'shared-relaxed']])('%s vs %s', (plain, shared) => {
-  test('the same code, line for line, outside the memory declaration and data', () => {
-    const a = wat(plain);
-    const b = wat(shared);
-    const codeA = a.filter((l) => !isLayout(l));
-    const codeB = b.filter((l) => !isLayout(l));
-    expect(codeA.length).toBeGreaterThan(1000);
-    expect(codeB).toEqual(codeA);
-    expect(b.some((l) => /\(import "env" "memory" \(memory \$0 \d+ 32768 shared\)\)/.test(l))).toBe(true);
+describe.each(builds)('the %s build with a shared memory', (name, base64) => {
+  const plain = decodeBase64(base64) as Uint8Array<ArrayBuffer>;
+  const shared = withSharedMemory(plain, MAX_PAGES) as Uint8Array<ArrayBuffer>;
+  const runs = WebAssembly.validate(plain);
+
+  test('imports env.memory only, exports what the build exports, holds its code byte for byte', () => {
+    expect(Array.from(section(shared, 10))).toEqual(Array.from(section(plain, 10)));
+    expect(Array.from(section(shared, 11))).toEqual(Array.from(section(plain, 11)));
+    expect(() => section(shared, 5)).toThrow(/no section 5/);
+    if (!runs) return; // relaxed on an engine without relaxed SIMD: the bytes are all it can check
+    const m = new WebAssembly.Module(shared);
+    expect(WebAssembly.Module.imports(m)).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
+    expect(WebAssembly.Module.exports(m)).toEqual(WebAssembly.Module.exports(new WebAssembly.Module(plain)));
   });
 
-  test('the same bytes laid out by the data segments', () => {
-    const a = dataImage(wat(plain));
-    const b = dataImage(wat(shared));
-    expect(a.size).toBeGreaterThan(100);
-    expect([...b.entries()].sort((p, q) => p[0] - q[0])).toEqual([...a.entries()].sort((p, q) => p[0] - q[0]));
+  test.runIf(runs)('the same bits as the build over its own memory', () => {
+    const memory = new WebAssembly.Memory({ initial: 4, maximum: MAX_PAGES, shared: true } as WebAssembly.MemoryDescriptor);
+    const a = new WebAssembly.Instance(new WebAssembly.Module(shared), { env: { memory } }).exports as any;
+    const b = new WebAssembly.Instance(new WebAssembly.Module(plain), {}).exports as any;
+    b.memory.grow(3);
+    const n = 4099;
+    const x = uniform(n, -30, 30, 5);
+    const at = a.heapBase() + 64;
+    expect(a.heapBase()).toBe(b.heapBase());
+    new Float32Array(memory.buffer, at, n).set(x);
+    new Float32Array(b.memory.buffer, at, n).set(x);
+    for (const k of ['sigmoid', 'swish', 'gelu']) {
+      a[k](at, at + 4 * n, n, 1, 0);
+      b[k](at, at + 4 * n, n, 1, 0);
+      expect(Array.from(new Uint32Array(memory.buffer, at + 4 * n, n)), k).toEqual(Array.from(new Uint32Array(b.memory.buffer, at + 4 * n, n)));
+    }
+    expect(memory.buffer).toBeInstanceOf(SharedArrayBuffer);
   });
+});
+
+test('anything but a build that defines one memory and imports nothing is a TypeError', () => {
+  expect(() => withSharedMemory(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]), MAX_PAGES)).toThrow(TypeError);
+  // (module (import "env" "f" (func))): an import.
+  const withImport = Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 2, 9, 1, 3, 0x65, 0x6e, 0x76, 1, 0x66, 0, 0]);
+  expect(WebAssembly.validate(withImport)).toBe(true);
+  expect(() => withSharedMemory(withImport, MAX_PAGES)).toThrow(/import nothing/);
+  // (module): no memory.
+  expect(() => withSharedMemory(Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]), MAX_PAGES)).toThrow(/one memory/);
 });
