@@ -7,20 +7,21 @@
 // `require` in one process share one state: one backend, one memory.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { inflateSync } from 'node:zlib';
 import { BUILD_FILE, type WasmBackendName } from './backends/builds.js';
 import { decodeBase64, provideSyncBuilds } from './backends/select.js';
 
 const embedded: Record<WasmBackendName, () => string> = {
-  relaxed: () => (require('./generated/wasm-relaxed.js') as typeof import('./generated/wasm-relaxed.js')).relaxedWasmBase64,
-  simd: () => (require('./generated/wasm-simd.js') as typeof import('./generated/wasm-simd.js')).simdWasmBase64,
-  wasm: () => (require('./generated/wasm-scalar.js') as typeof import('./generated/wasm-scalar.js')).scalarWasmBase64,
+  relaxed: () => (require('./generated/wasm-relaxed.js') as typeof import('./generated/wasm-relaxed.js')).relaxedWasmDeflated,
+  simd: () => (require('./generated/wasm-simd.js') as typeof import('./generated/wasm-simd.js')).simdWasmDeflated,
+  wasm: () => (require('./generated/wasm-scalar.js') as typeof import('./generated/wasm-scalar.js')).scalarWasmDeflated,
 };
 
 function read(name: WasmBackendName): Uint8Array {
   try {
     return readFileSync(join(__dirname, '..', BUILD_FILE[name]));
   } catch {
-    return decodeBase64(embedded[name]());
+    return new Uint8Array(inflateSync(decodeBase64(embedded[name]())));
   }
 }
 

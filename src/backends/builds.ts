@@ -22,11 +22,11 @@ export const BUILD_FILE: Readonly<Record<WasmBackendName, string>> = {
 /** The value of the build's buildKind() export for each backend (assembly/index.ts). */
 export const BUILD_KIND: readonly WasmBackendName[] = ['wasm', 'simd', 'relaxed'];
 
-/** A build's bytes as base64, fetched on demand. */
+/** A build's bytes, zlib-deflated, as base64 (embedded.ts inflates them), fetched on demand. */
 export type LazyBuild = () => Promise<string>;
 
 export const lazyBuilds: Readonly<Record<WasmBackendName, LazyBuild>> = {
-  relaxed: () => import('../generated/wasm-relaxed.js').then((m) => m.relaxedWasmBase64),
-  simd: () => import('../generated/wasm-simd.js').then((m) => m.simdWasmBase64),
-  wasm: () => import('../generated/wasm-scalar.js').then((m) => m.scalarWasmBase64),
+  relaxed: () => import('../generated/wasm-relaxed.js').then((m) => m.relaxedWasmDeflated),
+  simd: () => import('../generated/wasm-simd.js').then((m) => m.simdWasmDeflated),
+  wasm: () => import('../generated/wasm-scalar.js').then((m) => m.scalarWasmDeflated),
 };

@@ -73,6 +73,11 @@ export function currentBackend(): BackendImpl {
 }
 
 /** @internal Lets an entry point read the embedded builds synchronously (node.ts). */
+/** A build's bytes from the entry's synchronous reader (Node: the .wasm file), or undefined. */
+export function syncBuildBytes(name: WasmBackendName): Uint8Array | undefined {
+  return syncBuilds[name]?.();
+}
+
 export function provideSyncBuilds(builds: Partial<Record<WasmBackendName, SyncBuild>>): void {
   syncBuilds = builds;
 }
@@ -118,6 +123,35 @@ export function decodeBase64(s: string): Uint8Array {
   const bin = atob(s);
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/**
+ * The bytes of an embedded build (base64 of its zlib-deflated bytes, src/generated/wasm-*.ts),
+ * inflated by the runtime's DecompressionStream (browsers, Workers, Deno, Bun, Node >= 18).
+ */
+export async function inflateEmbedded(deflatedBase64: string): Promise<Uint8Array> {
+  if (typeof DecompressionStream !== 'function') {
+    throw new Error('this runtime has no DecompressionStream to inflate the embedded build: pass a WebAssembly.Module or the .wasm bytes to init()');
+  }
+  const stream = new DecompressionStream('deflate');
+  const writer = stream.writable.getWriter();
+  void writer.write(decodeBase64(deflatedBase64) as Uint8Array<ArrayBuffer>).then(() => writer.close()).catch(() => {});
+  const reader = stream.readable.getReader();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    length += value.length;
+  }
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
   return out;
 }
 
@@ -194,7 +228,7 @@ async function loadEmbedded(name: WasmBackendName): Promise<WasmBackend | null> 
   try {
     const read = syncBuilds[name];
     const mod = modules.get(name) ??
-      await WebAssembly.compile((read ? read() : decodeBase64(await lazyBuilds[name]())) as BufferSource);
+      await WebAssembly.compile((read ? read() : await inflateEmbedded(await lazyBuilds[name]())) as BufferSource);
     return register(mod, await WebAssembly.instantiate(mod, {}));
   } catch (e) {
     failures.set(name, refusal(e));

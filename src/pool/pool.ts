@@ -23,7 +23,7 @@
 // back. In a page's main thread, which must not block, the workers run every slice and the call
 // waits for their messages. Streamed arrays and dbias's partial sums still go by message.
 import { allKernels, type AnyKernelName } from '../registry.js';
-import { decodeBase64 } from '../backends/select.js';
+import { inflateEmbedded, syncBuildBytes } from '../backends/select.js';
 import { WasmBackend, type KernelExports } from '../backends/wasm.js';
 import type { BackendImpl, Backend, WasmFloat32Array } from '../backends/types.js';
 import { count } from '../validate.js';
@@ -344,7 +344,7 @@ export class ThreadPool {
   static async start(threads: number, build: 'simd' | 'relaxed'): Promise<ThreadPool> {
     const workers = callingThreadMayBlock() ? threads - 1 : threads;
     // The build the calling thread runs, its memory made an imported shared one (shared-module.ts).
-    const bytes = withSharedMemory(decodeBase64(await lazyBuilds[build]()), MAX_PAGES);
+    const bytes = withSharedMemory(syncBuildBytes(build) ?? await inflateEmbedded(await lazyBuilds[build]()), MAX_PAGES);
     const module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
     // Enough for the module's data, every worker's scratch and the calling thread's backend.
     const probe = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true } as WebAssembly.MemoryDescriptor);
