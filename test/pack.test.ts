@@ -32,11 +32,11 @@ function sources(dir = ''): string[] {
 }
 
 test('the tarball holds exactly what the exports, bin and types reach', () => {
-  const esm = sources().filter((m) => m !== 'node'); // node.ts is CommonJS only
+  const esm = sources().filter((m) => m !== 'node' && m !== 'pool/node'); // the Node entries are CommonJS only
   const cjs = sources().filter((m) => m !== 'cli' && m !== 'svg'); // the bin is ES modules only
   const expected = [
     'LICENSE', 'README.md', 'package.json',
-    'dist/node.mjs', 'dist/swish-wasm-module.d.ts', 'dist/swish-relaxed.wasm', 'dist/swish-simd.wasm', 'dist/swish-scalar.wasm',
+    'dist/node.mjs', 'dist/pool.mjs', 'dist/swish-wasm-module.d.ts', 'dist/swish-relaxed.wasm', 'dist/swish-simd.wasm', 'dist/swish-scalar.wasm',
     'dist/browser/swish-wasm.js', 'dist/browser/swish-wasm.d.ts', 'dist/cjs/package.json',
     'dist/browser/swish-wasm-pool.js', 'dist/browser/swish-wasm-pool.d.ts',
     ...esm.flatMap((m) => [`dist/esm/${m}.js`, `dist/esm/${m}.d.ts`]),

@@ -2,7 +2,7 @@
 // installed into a project beside this repo, imported by name): Node 18, 20 (this one) and 22, Bun, Deno and workerd (a Worker
 // served on 127.0.0.1). Each runs its example from examples/ and the conformance subset
 // (test/runtime-probe.js, over test/browser/suite.js) on every backend it can load, and reports the
-// backend init() chose. The binaries come from test/runtimes (npm ci --prefix test/runtimes, which
+// backend init() chose; Node, Bun and Deno also run the worker pool (run-pool.js). The binaries come from test/runtimes (npm ci --prefix test/runtimes, which
 // .ci/run does); a missing one is skipped with a loud warning, unless SWISH_REQUIRE_RUNTIMES=1 (CI),
 // where it fails.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -52,6 +52,27 @@ beforeAll(() => {
   copyFileSync(join(root, 'test/browser/suite.js'), join(project, 'lib/browser/suite.js'));
   for (const f of ['call-kernel.js', 'rng.js']) copyFileSync(join(root, 'test', f), join(project, 'lib', f));
   for (const f of ['node.mjs', 'bun.ts', 'deno.ts', 'cloudflare-worker.js']) copyFileSync(join(root, 'examples', f), join(project, f));
+  // The worker pool: 2 threads, in-place calls split across them (cold or not), bit for bit
+  // against the synchronous call, and a streamed (plain-array) one.
+  writeFileSync(join(project, 'run-pool.js'), `import * as S from 'swish-wasm';
+import { createPool, INTERNAL } from 'swish-wasm/pool';
+const pool = await createPool({ threads: 2 });
+pool[INTERNAL].coldParallelMin = 0;
+const n = 300001;
+const x = new Float32Array(n).map((_, i) => ((i * 0.618034) % 1) * 40 - 20);
+const dy = new Float32Array(n).map((_, i) => ((i * 0.414214) % 1) - 0.5);
+const same = (a, b) => a.every((v, i) => Object.is(v, b[i]));
+const checks = {};
+for (const [k, args] of [['sigmoid', [x]], ['swish', [x]], ['swishBackward', [x, dy]]]) {
+  const mem = args.map((a) => { const m = pool.allocate(n); m.array.set(a); return m.array; });
+  const out = pool.allocate(n).array;
+  await pool[k](...mem, out);
+  checks[k] = same(out, S[k](...args));
+}
+checks.streamed = same(await pool.tanh(x), S.tanh(x));
+console.log(JSON.stringify({ threads: pool.threads, reason: pool.reason ?? null, checks }));
+await pool.close();
+`);
   writeFileSync(join(project, 'run-probe.js'), `import { probe } from './probe.js';
 const version = typeof Bun !== 'undefined' ? 'bun ' + Bun.version : typeof Deno !== 'undefined' ? 'deno ' + Deno.version.deno : 'node ' + process.version;
 console.log(JSON.stringify({ version, ...(await probe()) }));
@@ -71,6 +92,14 @@ interface Probe {
   selected: string;
   info: Record<string, { available: boolean; reason?: string }>;
   results: { backend: string; selected: string; cases: number; failures: string[] }[];
+}
+
+/** The pool's run (run-pool.js): 2 threads, every call the synchronous call's bits. */
+function expectPool(name: string, out: string): void {
+  const p = JSON.parse(out) as { threads: number; reason: string | null; checks: Record<string, boolean> };
+  console.log(`${name}: pool of ${p.threads} thread(s)${p.reason ? ` (${p.reason})` : ''}, same bits as the synchronous calls: ${JSON.stringify(p.checks)}`);
+  expect(p.threads).toBe(2);
+  expect(p.checks).toEqual({ sigmoid: true, swish: true, swishBackward: true, streamed: true });
 }
 
 function expectProbe(name: string, p: Probe, backends: string[]): void {
@@ -100,6 +129,7 @@ describe('Node 18, 20 and 22', () => {
       const p: Probe = JSON.parse(run(BIN[name], ['run-probe.js']));
       expect(p.version).toMatch(new RegExp(`^node v${name.split(' ')[1]}\\.`));
       expectProbe(name, p, BEST[name] === 'relaxed' ? ['relaxed', 'simd', 'wasm', 'js'] : ['simd', 'wasm', 'js']);
+      expectPool(name, run(BIN[name], ['run-pool.js']));
     });
   }
 });
@@ -108,12 +138,14 @@ testIn('bun')('Bun: examples/bun.ts, and the conformance subset on every backend
   const out = run(BIN.bun, ['run', 'bun.ts']);
   expect(out).toBe(`backend: relaxed\nsigmoid ${fixed(sig, X5)}\nswish(0.5) = ${Math.fround(0.5 * sig(0.5))}\n`);
   expectProbe('bun', JSON.parse(run(BIN.bun, ['run', 'run-probe.js'])), ['relaxed', 'simd', 'wasm', 'js']);
+  expectPool('bun', run(BIN.bun, ['run', 'run-pool.js']));
 });
 
 testIn('deno')('Deno: examples/deno.ts (npm: specifier, from node_modules), and the conformance subset on every backend', () => {
   const out = run(BIN.deno, ['run', '--node-modules-dir=manual', 'deno.ts']);
   expect(out).toBe(`backend: relaxed available: relaxed, simd, wasm, js\n${SWISH_LINE}\n${DSWISH_LINE}\n`);
   expectProbe('deno', JSON.parse(run(BIN.deno, ['run', '--node-modules-dir=manual', 'run-probe.js'])), ['relaxed', 'simd', 'wasm', 'js']);
+  expectPool('deno', run(BIN.deno, ['run', '--node-modules-dir=manual', '-A', 'run-pool.js']));
 });
 
 describe('workerd: a Worker served on 127.0.0.1', () => {

@@ -274,7 +274,14 @@ function selectBackendName(name: unknown): name is WasmBackendName {
  * themselves; or a backend name ('relaxed', 'simd', 'wasm'), which loads that embedded build.
  * A module that is not a swish-wasm build is a TypeError, and the backend in use is kept.
  */
+/** Whether init() or initSync() has been called (the worker pool runs init() first otherwise). */
+export function initCalled(): boolean {
+  return initRan;
+}
+let initRan = false;
+
 export async function init(source?: WasmSource | WasmBackendName | PromiseLike<WasmSource>): Promise<Backend> {
+  initRan = true;
   if (source !== undefined) {
     // `init(fetch(url))`: a failed fetch rejects here with its own error, as it would in
     // WebAssembly.instantiateStreaming.
@@ -315,6 +322,7 @@ export async function init(source?: WasmSource | WasmBackendName | PromiseLike<W
  * large modules synchronously; `backendInfo()` then says so and the next build or js takes over.
  */
 export function initSync(source?: WebAssembly.Module | WasmBytes): Backend {
+  initRan = true;
   if (source !== undefined) {
     if (isResponse(source)) throw new TypeError('initSync cannot read a Response: use init, or pass a WebAssembly.Module or bytes');
     if (!(isModule(source) || isBytes(source))) throw notSource();

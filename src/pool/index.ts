@@ -4,7 +4,7 @@
 import * as api from '../generated/api.js';
 import { allKernels, type AnyKernelName } from '../registry.js';
 import { allocate as allocateHere } from '../index.js';
-import { availableBackends, backend, init } from '../backends/select.js';
+import { backend, init, initCalled } from '../backends/select.js';
 import type { WasmFloat32Array } from '../backends/types.js';
 import { ThreadPool, PARALLEL_MIN } from './pool.js';
 import { coreCount, threadsUnavailable } from './threads.js';
@@ -82,7 +82,7 @@ function threadsOption(options: unknown): number | undefined {
  */
 export async function createPool(options?: PoolOptions): Promise<Pool> {
   const asked = threadsOption(options);
-  if (availableBackends().length === 1) await init();
+  if (!initCalled()) await init();
   const wanted = asked ?? Math.min(await coreCount(), DEFAULT_MAX);
   if (wanted === 1) return callingThreadPool(undefined);
   const name = backend();

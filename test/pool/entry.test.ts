@@ -20,6 +20,16 @@ test.each([
   expect(stdout.trim()).toBe(`2 ${Math.fround(1 / (1 + Math.exp(-2)))}`);
 });
 
+test.each([
+  ['ESM', ['--input-type=module', '-e', `import * as S from 'swish-wasm'; import { createPool, backend } from 'swish-wasm/pool';
+const pool = await createPool({ threads: 2 }); console.log(S.backend(), backend(), S.availableBackends === (await import('swish-wasm/pool')).availableBackends); await pool.close();`]],
+  ['CommonJS', ['-e', `const S = require('swish-wasm'); const P = require('swish-wasm/pool');
+P.createPool({ threads: 2 }).then(async (pool) => { console.log(S.backend(), P.backend(), S.availableBackends === P.availableBackends); await pool.close(); });`]],
+])('%s: swish-wasm and swish-wasm/pool share one state in Node (createPool\'s init() is the main entry\'s)', async (_name, args) => {
+  const { stdout } = await run(args);
+  expect(stdout.trim()).toBe('simd simd true');
+});
+
 test('the main bundle does not carry the pool; the pool bundle does, and imports the builds as the main one does', () => {
   const main = readFileSync(join(root, 'dist/browser/swish-wasm.js'), 'utf8');
   const pool = readFileSync(join(root, 'dist/browser/swish-wasm-pool.js'), 'utf8');
