@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { parseKey, reportRows } from './accuracy-report.mjs';
+import { mergeRows, parseKey, parseReport } from './accuracy-report.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CHUNK = 1 << 20;
@@ -87,6 +87,7 @@ async function main() {
   // (--kernels): rows and runs of kernels this run did not sweep are kept from the file.
   const kept = existsSync(out) ? parseReport(readFileSync(out, 'utf8')) : { rows: new Map(), runs: [] };
   let failed = false;
+  const fresh = new Map();
   for (const { key: k, kernel } of specs) {
     const lines = [];
     for (const b of backends) {
@@ -100,7 +101,7 @@ async function main() {
         `${grad ? s.allUlp.toFixed(3) : '-'} | ${grad ? `${s.maxAbs.toFixed(3)}·2^-23` : '-'} | ` +
         `${((100 * s.exact) / s.counted).toFixed(2)}% | ${s.counted.toLocaleString('en')} | ${twin} | ${ok ? 'yes' : '**NO**'} |`);
     }
-    kept.rows.set(k, lines);
+    fresh.set(k, lines);
   }
   // An earlier run stays listed while some row it measured has not been measured again since.
   const later = new Set(keys);
@@ -111,9 +112,7 @@ async function main() {
   }
   const date = new Date().toISOString().slice(0, 10);
   runs.push({ kernels: keys, line: `- ${seconds} s on ${machine(S)}, ${date}: ${keys.join(', ')}` });
-  // Registry order, each kernel's rows at other parameters right after its default row.
-  const order = sweepable.flatMap((k) => [...kept.rows.keys()].filter((key) => key.split(':')[0] === k).sort());
-  const missing = sweepable.filter((k) => !kept.rows.has(k));
+  const { lines: table, missing } = mergeRows(kept.rows, fresh, sweepable);
   const md = [
     '# Accuracy of every kernel, measured',
     '',
@@ -134,7 +133,7 @@ async function main() {
     '',
     '| kernel | backend | max ULP | bound | at input | ULP, all | max abs | exact | counted | same bits as | within bound |',
     '|---|---|---|---|---|---|---|---|---|---|---|',
-    ...order.flatMap((k) => kept.rows.get(k)),
+    ...table,
     '',
     ...(missing.length ? [`Not swept yet: ${missing.join(', ')}.`, ''] : []),
     '## Runs',
@@ -147,14 +146,6 @@ async function main() {
   console.log(md);
   console.log(`written to ${out}`);
   if (failed) { console.error('accuracy: a kernel exceeds its bound'); process.exit(1); }
-}
-
-/** The rows (by name) and the runs of an earlier report, to merge a partial run into. */
-function parseReport(md) {
-  const rows = new Map();
-  for (const { key, line } of reportRows(md)) rows.set(key, [...(rows.get(key) ?? []), line]);
-  const runs = md.split('\n').filter((l) => /^- \d+ s on /.test(l)).map((line) => ({ line, kernels: line.slice(line.lastIndexOf(': ') + 2).split(', ') }));
-  return { rows, runs };
 }
 
 /** The inputs of chunk c: bit patterns c·2^20 … (c+1)·2^20 − 1, or for --quick a spread sample. */

@@ -2,7 +2,9 @@
 // into the report, a kernel:param=value row reaches both the kernels and the reference at those
 // parameters, and bad --kernels entries are refused by name. swish at β = 0 is x/2, which every
 // backend must return exactly: at the default β = 1 (a parameter lost on the way to the kernel or
-// to the reference) the same row would show about 2 ULP.
+// to the reference) the same row would show about 2 ULP. The merge of a partial run into the
+// report is also tested by itself, on a small made-up report (a partial swish:beta=… sweep once
+// dropped sigmoid's and swish's relaxed rows: the row reader knew only simd, wasm and js).
 // Needs `npm run build` first (the script loads dist/), as test/bench.test.ts does.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -12,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, expect, test } from 'vitest';
 import { kernelNames, type KernelName } from '../src/registry.js';
 // @ts-expect-error: a plain JavaScript module of the sweep, without type declarations
-import { reportRows } from '../scripts/accuracy-report.mjs';
+import { mergeRows, parseReport, reportRows } from '../scripts/accuracy-report.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const work = mkdtempSync(join(tmpdir(), 'swish-accuracy-'));
@@ -61,6 +63,41 @@ test('a sweep in two parts, one at other parameters, merges into one report', ()
   expect(listed()).toEqual(['swish:beta=0, leakyRelu:alpha=0.5', 'relu', 'swish:beta=0']);
   expect(sweep('leakyRelu:alpha=0.5').status).toBe(0);
   expect(listed()).toEqual(['relu', 'swish:beta=0', 'leakyRelu:alpha=0.5']);
+});
+
+test('a partial run replaces the rows it swept and keeps every other row, relaxed rows included', () => {
+  // A report of two kernels on all four backends, with a row at other parameters (cells made up).
+  const row = (key: string, backend: string, ulp: string) => `| ${key} | ${backend} | ${ulp} | 2 | -1 | - | - | 94.00% | 100 | - | yes |`;
+  const backends = ['relaxed', 'simd', 'wasm', 'js'];
+  const earlier = [
+    '| kernel | backend | max ULP | bound | at input | ULP, all | max abs | exact | counted | same bits as | within bound |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+    ...backends.map((b) => row('sigmoid', b, '1.000')),
+    ...backends.map((b) => row('swish', b, '2.000')),
+    ...backends.map((b) => row('swish:beta=2', b, '3.000')),
+    '',
+    '## Runs',
+    '',
+    '- 10 s on a machine, 2026-12-01: sigmoid, swish, swish:beta=2',
+  ].join('\n');
+  const kept = parseReport(earlier);
+  expect(kept.rows.get('sigmoid')).toEqual(backends.map((b) => row('sigmoid', b, '1.000')));
+  expect(kept.runs.map((r: { kernels: string[] }) => r.kernels)).toEqual([['sigmoid', 'swish', 'swish:beta=2']]);
+  // Sweeping swish:beta=0.5 and swish:beta=2 again (on relaxed and simd only) leaves sigmoid's and swish's rows alone.
+  const fresh = new Map([
+    ['swish:beta=0.5', ['relaxed', 'simd'].map((b) => row('swish:beta=0.5', b, '4.000'))],
+    ['swish:beta=2', ['relaxed', 'simd'].map((b) => row('swish:beta=2', b, '5.000'))],
+  ]);
+  const { lines, missing } = mergeRows(kept.rows, fresh, ['sigmoid', 'relu', 'swish']);
+  expect(lines).toEqual([
+    ...backends.map((b) => row('sigmoid', b, '1.000')),
+    ...backends.map((b) => row('swish', b, '2.000')),
+    ...['relaxed', 'simd'].map((b) => row('swish:beta=0.5', b, '4.000')),
+    ...['relaxed', 'simd'].map((b) => row('swish:beta=2', b, '5.000')),
+  ]);
+  expect(missing).toEqual(['relu']);
+  // The earlier rows themselves are not changed by the merge.
+  expect(kept.rows.get('swish:beta=2')).toHaveLength(4);
 });
 
 test.each([
