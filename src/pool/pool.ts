@@ -453,8 +453,13 @@ export class ThreadPool {
       }
       // dbias is the wrapper's to fill from dx (it is not the kernel's): as checked, or new.
       const dbias = job.shape === 'biasGrad' ? (a4 as Float32Array | null | undefined) ?? new Float32Array(job.C) : null;
-      const streamedRows = job.C > 0 && pointers.some((p) => p < 0) && job.C > PIECE;
-      return this.enqueue(() => (streamedRows ? local(a0, a1, a2, a3, a4, a5, a6) : this.run(job, pointers, dbias)));
+      // Plain arrays run here where this thread may block: streaming them through one worker's
+      // scratch (the calling thread copying every piece in and out, a message each way) took
+      // 2.4-4.2x the synchronous call (bench/results/2026-12-02b-vm-pool.md), and with every
+      // slice on workers it had taken 1.5x. Rows wider than a scratch region run here anyway.
+      const streamed = pointers.some((p) => p < 0);
+      const here = streamed && ((job.C > 0 && job.C > PIECE) || this.ready.length < this.threads);
+      return this.enqueue(() => (here ? local(a0, a1, a2, a3, a4, a5, a6) : this.run(job, pointers, dbias)));
     };
   }
 

@@ -88,29 +88,36 @@ describe('a pool of 2', () => {
     expect(cls).toBe('Error');
   });
 
-  // Streamed (plain arrays) a call goes to the workers by message and the calling thread waits,
-  // so the worker can be ended while it runs its slice. In place, the calling thread runs a slice
-  // itself and then polls, so nothing can happen meanwhile: the worker is ended as the call is
-  // made, before it has finished (or begun) its slice.
-  test.each(['streamed', 'in place'])('a worker terminated mid-call (%s): the call rejects, the worker is replaced, the next calls are right', async (mode) => {
+  // A bias gradient's slices go to the workers by message (their dbias partial sums come back
+  // that way), and the calling thread waits, so the worker can be ended while it runs its slice.
+  // Other calls on the pool's arrays run a slice on the calling thread, which then waits: nothing
+  // can happen meanwhile, so the worker is ended as the call is made, before it has finished (or
+  // begun) its slice.
+  test.each(['by message', 'in place'])('a worker terminated mid-call (%s): the call rejects, the worker is replaced, the next calls are right', async (mode) => {
     const n = 1 << 23;
+    const C = 64;
     const m = pool.allocate(n);
-    const plain = uniform(n, -20, 20, 5);
-    m.array.set(plain);
+    m.array.set(uniform(n, -20, 20, 5));
     const internal = (pool as any)[INTERNAL] as ThreadPool;
     const [victim] = await internal.workersForTesting();
     let call: Promise<unknown>;
-    if (mode === 'streamed') {
-      call = pool.swish(plain, plain);
+    let kernel: string;
+    if (mode === 'by message') {
+      const bias = pool.allocate(C);
+      const dy = pool.allocate(n);
+      dy.array.fill(1);
+      kernel = 'biasSwishBackward';
+      call = pool.biasSwishBackward(m.array, bias.array, dy.array, pool.allocate(n).array);
       await new Promise((r) => setImmediate(r));
       victim.terminate(true);
     } else {
+      kernel = 'swish';
       victim.terminate(true);
       call = pool.swish(m.array, m.array);
     }
     const [cls, msg] = await failure(() => call);
     expect(cls, msg).toBe('Error');
-    expect(msg).toMatch(/swish failed: a pool worker (ended|was terminated).*replaced/);
+    expect(msg).toMatch(new RegExp(`${kernel} failed: a pool worker (ended|was terminated).*replaced`));
     const x = uniform(BIG, -20, 20, 6);
     expect(Array.from(await pool.swish(x))).toEqual(Array.from(S.swish(x)));
     const inPlace = pool.allocate(BIG);
