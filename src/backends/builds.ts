@@ -22,7 +22,7 @@ export const BUILD_FILE: Readonly<Record<WasmBackendName, string>> = {
 /** The value of the build's buildKind() export for each backend (assembly/index.ts). */
 export const BUILD_KIND: readonly WasmBackendName[] = ['wasm', 'simd', 'relaxed'];
 
-/** A build's bytes, zlib-deflated, as base64 (embedded.ts inflates them), fetched on demand. */
+/** A build's bytes, zlib-deflated, as base64 (select.ts's inflateEmbedded inflates them), fetched on demand. */
 export type LazyBuild = () => Promise<string>;
 
 export const lazyBuilds: Readonly<Record<WasmBackendName, LazyBuild>> = {

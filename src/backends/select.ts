@@ -72,12 +72,16 @@ export function currentBackend(): BackendImpl {
   return current;
 }
 
-/** @internal Lets an entry point read the embedded builds synchronously (node.ts). */
-/** A build's bytes from the entry's synchronous reader (Node: the .wasm file), or undefined. */
-export function syncBuildBytes(name: WasmBackendName): Uint8Array | undefined {
-  return syncBuilds[name]?.();
+/**
+ * A build's bytes: from the entry's synchronous reader where there is one (Node: the .wasm
+ * file), else its embedded chunk, inflated.
+ */
+export async function buildBytes(name: WasmBackendName): Promise<Uint8Array> {
+  const read = syncBuilds[name];
+  return read ? read() : inflateEmbedded(await lazyBuilds[name]());
 }
 
+/** @internal Lets an entry point read the embedded builds synchronously (node.ts). */
 export function provideSyncBuilds(builds: Partial<Record<WasmBackendName, SyncBuild>>): void {
   syncBuilds = builds;
 }
@@ -226,9 +230,7 @@ async function compileAsync(source: WasmSource): Promise<WebAssembly.Module> {
 /** Loads embedded build `name` (its module, cached) and instantiates it; records why not, and returns null. */
 async function loadEmbedded(name: WasmBackendName): Promise<WasmBackend | null> {
   try {
-    const read = syncBuilds[name];
-    const mod = modules.get(name) ??
-      await WebAssembly.compile((read ? read() : await inflateEmbedded(await lazyBuilds[name]())) as BufferSource);
+    const mod = modules.get(name) ?? await WebAssembly.compile(await buildBytes(name) as BufferSource);
     return register(mod, await WebAssembly.instantiate(mod, {}));
   } catch (e) {
     failures.set(name, refusal(e));
@@ -261,6 +263,12 @@ function selectBackendName(name: unknown): name is WasmBackendName {
   return typeof name === 'string' && (WASM_BACKENDS as readonly string[]).includes(name);
 }
 
+/** Whether init() or initSync() has been called (the worker pool runs init() first otherwise). */
+export function initCalled(): boolean {
+  return initRan;
+}
+let initRan = false;
+
 /**
  * Compiles and instantiates the best build this runtime validates and selects it: 'relaxed'
  * (relaxed SIMD), else 'simd', else 'wasm' (scalar), else 'js'; a build the runtime refuses to
@@ -274,12 +282,6 @@ function selectBackendName(name: unknown): name is WasmBackendName {
  * themselves; or a backend name ('relaxed', 'simd', 'wasm'), which loads that embedded build.
  * A module that is not a swish-wasm build is a TypeError, and the backend in use is kept.
  */
-/** Whether init() or initSync() has been called (the worker pool runs init() first otherwise). */
-export function initCalled(): boolean {
-  return initRan;
-}
-let initRan = false;
-
 export async function init(source?: WasmSource | WasmBackendName | PromiseLike<WasmSource>): Promise<Backend> {
   initRan = true;
   if (source !== undefined) {

@@ -23,11 +23,10 @@
 // back. In a page's main thread, which must not block, the workers run every slice and the call
 // waits for their messages. Streamed arrays and dbias's partial sums still go by message.
 import { allKernels, type AnyKernelName } from '../registry.js';
-import { inflateEmbedded, syncBuildBytes } from '../backends/select.js';
+import { buildBytes } from '../backends/select.js';
 import { WasmBackend, type KernelExports } from '../backends/wasm.js';
 import type { BackendImpl, Backend, WasmFloat32Array } from '../backends/types.js';
 import { count } from '../validate.js';
-import { lazyBuilds } from '../backends/builds.js';
 import { withSharedMemory } from './shared-module.js';
 import { CAPTURED, CaptureBackend, type Job } from './capture.js';
 import { callingThreadMayBlock, startWorker, type WorkerHandle } from './threads.js';
@@ -344,7 +343,7 @@ export class ThreadPool {
   static async start(threads: number, build: 'simd' | 'relaxed'): Promise<ThreadPool> {
     const workers = callingThreadMayBlock() ? threads - 1 : threads;
     // The build the calling thread runs, its memory made an imported shared one (shared-module.ts).
-    const bytes = withSharedMemory(syncBuildBytes(build) ?? await inflateEmbedded(await lazyBuilds[build]()), MAX_PAGES);
+    const bytes = withSharedMemory(await buildBytes(build), MAX_PAGES);
     const module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
     // Enough for the module's data, every worker's scratch and the calling thread's backend.
     const probe = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true } as WebAssembly.MemoryDescriptor);
