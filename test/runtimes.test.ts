@@ -52,12 +52,11 @@ beforeAll(() => {
   copyFileSync(join(root, 'test/browser/suite.js'), join(project, 'lib/browser/suite.js'));
   for (const f of ['call-kernel.js', 'rng.js']) copyFileSync(join(root, 'test', f), join(project, 'lib', f));
   for (const f of ['node.mjs', 'bun.ts', 'deno.ts', 'cloudflare-worker.js']) copyFileSync(join(root, 'examples', f), join(project, f));
-  // The worker pool: 2 threads, in-place calls split across them (cold or not), bit for bit
+  // The worker pool: 2 threads, in-place calls shared out between them, bit for bit
   // against the synchronous call, and a streamed (plain-array) one.
   writeFileSync(join(project, 'run-pool.js'), `import * as S from 'swish-wasm';
 import { createPool, INTERNAL } from 'swish-wasm/pool';
 const pool = await createPool({ threads: 2 });
-pool[INTERNAL].coldParallelMin = 0;
 const n = 300001;
 const x = new Float32Array(n).map((_, i) => ((i * 0.618034) % 1) * 40 - 20);
 const dy = new Float32Array(n).map((_, i) => ((i * 0.414214) % 1) - 0.5);

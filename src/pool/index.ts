@@ -66,15 +66,17 @@ function threadsOption(options: unknown): number | undefined {
 /**
  * A pool of `threads` threads (default: the core count, at most 8) sharing one WebAssembly
  * memory: the calling thread and `threads − 1` workers (in a page's main thread `threads`
- * workers). Calls of at least PARALLEL_MIN elements are split across them in contiguous slices
- * (the calling thread runs the last one, then waits for the workers' results, polling for
- * 0.1 ms and then in Atomics.wait, for up to 2 ms before it waits for their messages; a worker
- * polls for the next call for 1 ms after each one before it sleeps; a call below 2^22 elements
- * that finds a worker asleep runs on the calling thread and wakes it); smaller ones run on the
- * calling thread. Map, gradient and fused results are the same bits as the synchronous call on
- * the same backend ('relaxed' or 'simd': `init()` is run first if
- * it has not been); sums (swishBetaGrad, a bias form's dbias) add per-slice float64 partial sums
- * in slice order, within the kernel's stated bound and the same for a given thread count.
+ * workers). A call of at least PARALLEL_MIN elements on arrays from `allocate` is cut into
+ * chunks (multiples of 16 elements, whole rows for the bias forms) that the threads claim one at
+ * a time until none is left (the calling thread then waits for the chunks others hold, polling
+ * for 1 ms and then in Atomics.wait, for up to 2 ms before it waits for a message; a worker
+ * polls for the next call for 1 ms after each one before it sleeps, and one still waking claims
+ * only what is left); on plain arrays, one slice per worker, streamed through its scratch where
+ * the calling thread must not block (else the call runs on the calling thread); smaller calls
+ * run on the calling thread. Map, gradient and fused results are the same bits as the
+ * synchronous call on the same backend ('relaxed' or 'simd': `init()` is run first if it has
+ * not been); sums add float64 partial sums in a fixed order (swishBetaGrad per chunk: the same
+ * for any thread count; a bias form's dbias per slice), within the kernel's stated bound.
  *
  * Where threads are unavailable (no SharedArrayBuffer, a page that is not crossOriginIsolated, no
  * shared-memory WebAssembly or no SIMD, a 'wasm' or 'js' backend), it resolves to a pool of 1 on

@@ -13,15 +13,16 @@
 // are passed by pointer; any other array is copied through the worker's scratch, PIECE elements
 // (or whole rows) at a time. Smaller calls run on the calling thread, on the same build.
 //
-// A call on arrays of the shared memory (the zero-copy path) rings each worker's doorbell
-// (worker.ts: its kernel and arguments in shared control words, no message unless the worker has
-// stopped polling), runs the last slice on the calling thread meanwhile, and then waits for the
-// workers' results (polling for SPIN_MS, then in Atomics.wait, which leaves the core to a worker
-// that shares it; CALLER_WAIT_MS in all) before it waits for a message: so `threads` counts
-// the calling thread, which runs beside threads − 1 workers. Waking a sleeping thread costs
-// 70-230 µs on the 2-core VM, which a call paid twice when every slice was a message there and
-// back. In a page's main thread, which must not block, the workers run every slice and the call
-// waits for their messages. Streamed arrays and dbias's partial sums still go by message.
+// A call on arrays of the shared memory (the zero-copy path) is posted as a job in a shared job
+// block (worker.ts: its kernel and arguments in shared words, a { poll } message only to workers
+// that have stopped polling) and cut into chunks, which the workers and the calling thread claim
+// one at a time until none is left; then the calling thread waits for the chunks others hold
+// (polling for SPIN_MS, then in Atomics.wait, which leaves the core to a worker that shares it;
+// CALLER_WAIT_MS in all) before it waits for a message. So `threads` counts the calling thread,
+// which runs beside threads − 1 workers, and a worker that is slow to wake (0.2-3 ms on the 2-core
+// VM after an idle spell) delays nothing: the calling thread runs the chunks it has not claimed.
+// In a page's main thread, which must not block, the workers run every chunk and the call waits
+// for their message. Streamed arrays and dbias's partial sums still go by message, in slices.
 import { allKernels, type AnyKernelName } from '../registry.js';
 import { buildBytes } from '../backends/select.js';
 import { WasmBackend, type KernelExports } from '../backends/wasm.js';
@@ -40,13 +41,18 @@ import { kernelFunction, type AnyFunction } from './functions.js';
 export const PARALLEL_MIN = 1 << 17;
 /** Floats per scratch region of a worker: 256 KiB, three regions a worker. */
 export const PIECE = 1 << 16;
-/** How long the calling thread waits for the workers' results (polling for SPIN_MS of it, then
- * in Atomics.wait) before it waits for a message. */
+/** How long the calling thread waits for the chunks the workers hold (polling for SPIN_MS of it,
+ * then in Atomics.wait) before it waits for a message. A chunk takes at most ~1 ms (64 chunks of
+ * a 16M call at 4 ns/element): polling covers one, while a wake from Atomics.wait costs 50-150 µs
+ * on the VM; Atomics.wait is there for more threads than cores. */
 const CALLER_WAIT_MS = 2;
-const SPIN_MS = 0.1;
-/** A call on the pool's arrays with fewer elements runs on the calling thread alone if a worker
- * is asleep (waking it costs more than the call), and wakes it for the next. */
-export const COLD_PARALLEL_MIN = 1 << 22;
+const SPIN_MS = 1;
+/** A job's chunks: at least this many elements each (about 13 µs of sigmoid), at most MAX_CHUNKS
+ * of them (a claim is one compare-and-swap on a word the threads share). */
+const MIN_CHUNK = 8192;
+const MAX_CHUNKS = 64;
+/** How long a new job waits for a worker still running a chunk of a call that failed. */
+const HOLD_WAIT_MS = 50;
 
 /** Atomics.wait on words[i] while it is not `until`: false where the thread may not block. */
 function blockingWait(words: Int32Array, i: number, until: number, ms: number): boolean {
@@ -59,11 +65,13 @@ function blockingWait(words: Int32Array, i: number, until: number, ms: number): 
     return false;
   }
 }
-/** A worker's control words: Int32 indices, and Float64 ones for the arguments and the result
- * (the same layout as worker.ts's). */
-const SEQ = 0, DONE = 1, POLLING = 2, WANT = 3, KERNEL = 4, COUNT = 5, ARGS = 4, RESULT = 14;
-const CONTROL_BYTES = 128;
-/** The kernels' names, by the index a doorbell call gives. */
+/** A worker's control words and the job block: the same layout as worker.ts's. */
+const POLLING = 0, HOLD = 1, RAN = 2;
+const CONTROL_BYTES = 64;
+const JSEQ = 0, CLAIM = 1, FINISHED = 2, WANT = 3, KERNEL = 4, NARGS = 5, COUNT_AT = 6, MASK = 7, K = 8, CHUNK = 9;
+const ARGS = 8, RESULTS = 24;
+const JOB_BYTES = (RESULTS + MAX_CHUNKS) * 8;
+/** The kernels' names, by the index a job gives. */
 const KERNEL_NAMES = Object.keys(allKernels) as AnyKernelName[];
 const KERNEL_INDEX = new Map(KERNEL_NAMES.map((k, i) => [k, i]));
 /** The shared builds' maximum memory, in 64 KiB pages (2 GiB): asconfig.json's maximumMemory. */
@@ -123,24 +131,13 @@ interface Reply { value: number; partial?: Float64Array }
 /** One worker and the request it is running (a worker runs one request at a time). */
 class Slot {
   private pending: { resolve: (r: Reply) => void; reject: (e: Error) => void } | null = null;
-  /** A doorbell call whose end is awaited as a message. */
-  private awaited: { seq: number; resolve: (value: number) => void; reject: (e: Error) => void } | null = null;
   private nextId = 0;
-  private seq = 0;
-  private readonly f64: Float64Array;
   failure: Error | null = null;
 
   constructor(readonly index: number, readonly handle: WorkerHandle, private readonly words: Int32Array,
-    onFailure: (slot: Slot, e: Error) => void) {
-    this.f64 = new Float64Array(words.buffer, words.byteOffset, words.length >> 1);
+    onFailure: (slot: Slot, e: Error) => void, onDone: (seq: number) => void) {
     handle.onMessage = (m: Reply & { done?: number }) => {
-      if (m.done !== undefined) {
-        const w = this.awaited;
-        if (w?.seq !== m.done) return; // a call already seen done while polling
-        this.awaited = null;
-        this.handle.keepAlive(false);
-        return w.resolve(this.f64[RESULT]);
-      }
+      if (m.done !== undefined) return onDone(m.done);
       const p = this.pending;
       this.pending = null;
       p?.resolve(m);
@@ -148,64 +145,25 @@ class Slot {
     handle.onFailure = (e) => {
       this.failure = e;
       const p = this.pending;
-      const w = this.awaited;
-      this.pending = this.awaited = null;
+      this.pending = null;
       p?.reject(e);
-      w?.reject(e);
       onFailure(this, e);
     };
   }
 
-  /** Whether the worker is polling for a call (else a call must wake it, which takes a while). */
+  /** Whether the worker is polling for a job (else a job must wake it, which takes a while). */
   polling(): boolean {
     return Atomics.load(this.words, POLLING) === 1;
   }
 
-  /** Makes a sleeping worker poll (for POLL_MS, worker.ts), ready for a call. */
+  /** Makes a sleeping worker poll (for POLL_MS, worker.ts), ready for a job. */
   wake(): void {
     if (!this.polling()) this.handle.post({ poll: true });
   }
 
-  /** Rings the doorbell: export `k` of the shared build on `args` (pointers into the memory). */
-  ring(k: AnyKernelName, args: number[]): void {
-    const w = this.words;
-    w[KERNEL] = KERNEL_INDEX.get(k)!;
-    w[COUNT] = args.length;
-    for (let i = 0; i < args.length; i++) this.f64[ARGS + i] = args[i];
-    Atomics.store(w, SEQ, ++this.seq);
-    if (Atomics.load(w, POLLING) === 0) this.handle.post({ poll: true });
-  }
-
-  /**
-   * The result of the last call rung: polled for up to SPIN_MS, then waited for in Atomics.wait
-   * (which leaves the core to the worker, should the two share one) until waitMs have passed,
-   * then awaited as a message. waitMs = 0 (a page's main thread): awaited at once.
-   */
-  result(waitMs: number): Promise<number> {
-    const w = this.words;
-    const seq = this.seq;
-    if (waitMs > 0) {
-      const start = performance.now();
-      for (let spins = 0; Atomics.load(w, DONE) !== seq; spins++) {
-        if ((spins & 255) !== 0) continue;
-        const waited = performance.now() - start;
-        if (waited > waitMs) break;
-        if (waited > SPIN_MS && !blockingWait(w, DONE, seq, waitMs - waited)) break;
-      }
-    }
-    if (Atomics.load(w, DONE) === seq) return Promise.resolve(this.f64[RESULT]);
-    if (this.failure) return Promise.reject(this.failure);
-    return new Promise((resolve, reject) => {
-      this.awaited = { seq, resolve, reject };
-      this.handle.keepAlive(true);
-      Atomics.store(w, WANT, seq);
-      // Done between the check above and WANT: the worker may not have seen WANT.
-      if (Atomics.load(w, DONE) === seq) {
-        this.awaited = null;
-        this.handle.keepAlive(false);
-        resolve(this.f64[RESULT]);
-      }
-    });
+  /** The job whose chunk the worker is running (0: none). */
+  holding(): number {
+    return Atomics.load(this.words, HOLD);
   }
 
   request(message: { k: string; args: number[]; rows?: number[] }): Promise<Reply> {
@@ -219,23 +177,23 @@ class Slot {
 
 /** Starts a worker and instantiates the shared build in it; resolves once it is ready. */
 async function startSlot(index: number, module: WebAssembly.Module, memory: WebAssembly.Memory, words: Int32Array,
-  onFailure: (slot: Slot, e: Error) => void): Promise<Slot> {
-  // A fresh block: a replaced worker may have died with a call rung and not done.
-  for (const i of [SEQ, DONE, POLLING, WANT]) Atomics.store(words, i, 0);
+  job: Int32Array, onFailure: (slot: Slot, e: Error) => void, onDone: (seq: number) => void): Promise<Slot> {
+  // A fresh block: a replaced worker may have died holding a chunk.
+  for (const i of [POLLING, HOLD, RAN]) Atomics.store(words, i, 0);
   const handle = await startWorker();
-  // Kept alive while starting (an idle pool's workers are not: Slot's users ref them per call).
+  // Kept alive while starting (an idle pool's workers are not: a call refs them while it waits).
   handle.keepAlive(true);
   return new Promise<Slot>((resolve, reject) => {
     handle.onMessage = (m) => {
       if (!m?.ready) return;
       handle.keepAlive(false);
-      resolve(new Slot(index, handle, words, onFailure));
+      resolve(new Slot(index, handle, words, onFailure, onDone));
     };
     handle.onFailure = (e) => {
       handle.terminate();
       reject(e);
     };
-    handle.post({ module, memory, control: words, names: KERNEL_NAMES });
+    handle.post({ module, memory, control: words, job, names: KERNEL_NAMES });
   });
 }
 
@@ -314,12 +272,18 @@ export class ThreadPool {
   private broken: Error | null = null;
   /** @internal The crossover in use: bench/pool.mjs sets 0 to time the threads at every size. */
   parallelMin = PARALLEL_MIN;
-  /** @internal The cold crossover in use (tests set 0 to split whatever the workers do). */
-  coldParallelMin = COLD_PARALLEL_MIN;
+  /** The job block's arguments and per-chunk results (f64 view of `job`). */
+  private readonly jobF64: Float64Array;
+  /** The number of the last job posted (never 0: a worker's "none seen"). */
+  private jobSeq = 0;
+  /** The job in flight, if its end is awaited as a message: resolved by { done }, or rejected by
+   * the failure of a worker that held one of its chunks. */
+  private awaited: { seq: number; done: number; resolve: () => void; reject: (e: Error) => void } | null = null;
 
   private constructor(readonly build: Backend, private readonly module: WebAssembly.Module,
     private readonly memory: WebAssembly.Memory, private readonly ex: KernelExports, private readonly scratchBase: number,
-    started: Slot[], private readonly control: Int32Array[], threads: number) {
+    started: Slot[], private readonly control: Int32Array[], private readonly job: Int32Array, threads: number) {
+    this.jobF64 = new Float64Array(job.buffer, job.byteOffset, job.length >> 1);
     const slots = started.map((s) => Promise.resolve(s));
     this.threads = threads;
     this.slots = slots;
@@ -352,22 +316,24 @@ export class ThreadPool {
     const memory = new WebAssembly.Memory({ initial: Math.ceil(reserve / PAGE), maximum: MAX_PAGES, shared: true } as WebAssembly.MemoryDescriptor);
     const ex = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
     let pool: ThreadPool | null = null;
-    const onFailure = (slot: Slot) => pool?.replace(slot);
+    const onFailure = (slot: Slot, e: Error) => pool?.failed(slot, e);
+    const onDone = (seq: number) => pool?.done(seq);
     // Started one after another, before any kernel runs: each instantiation writes the module's
     // data (its constants) into the shared memory. A replacement worker does so while the others
     // may be running; it writes the same bytes that are there, so no reader sees another value.
-    const words = new SharedArrayBuffer(CONTROL_BYTES * workers);
+    const words = new SharedArrayBuffer(CONTROL_BYTES * workers + JOB_BYTES);
     const control = Array.from({ length: workers }, (_, i) => new Int32Array(words, i * CONTROL_BYTES, CONTROL_BYTES >> 2));
+    const job = new Int32Array(words, CONTROL_BYTES * workers, JOB_BYTES >> 2);
     const slots: Slot[] = [];
     try {
-      for (let i = 0; i < workers; i++) slots.push(await startSlot(i, module, memory, control[i], onFailure));
+      for (let i = 0; i < workers; i++) slots.push(await startSlot(i, module, memory, control[i], job, onFailure, onDone));
     } catch (e) {
       for (const s of slots) s.handle.terminate();
       throw e;
     }
-    pool = new ThreadPool(build, module, memory, ex, heapBase, slots, control, threads);
+    pool = new ThreadPool(build, module, memory, ex, heapBase, slots, control, job, threads);
     // One that failed before the pool existed to hear it.
-    for (const s of slots) if (s.failure) pool.replace(s);
+    for (const s of slots) if (s.failure) pool.failed(s, s.failure);
     return pool;
   }
 
@@ -485,7 +451,8 @@ export class ThreadPool {
     return turn;
   }
 
-  /** A call's turn: every worker runs its slice; sums are combined in slice order. */
+  /** A call's turn: in place, a job (runInPlace); streamed, every worker runs its slice, and sums
+   * are combined in slice order. */
   private async run(job: Job, pointers: number[], dbias: Float32Array | null): Promise<unknown> {
     let slots: Slot[];
     try {
@@ -495,14 +462,13 @@ export class ThreadPool {
       this.closed = true;
       throw this.broken;
     }
+    // In place, the calling thread works too (if it may block); streamed, the workers only.
+    const inPlace = pointers.every((p) => p >= 0) && job.shape !== 'biasGrad';
+    if (inPlace) return this.runInPlace(job, pointers, slots, slots.length < this.threads);
     const unit = job.C > 0 ? job.C : 16;
     const units = Math.ceil(job.n / unit);
-    // In place, the calling thread runs a slice too (if it may block); streamed, the workers only.
-    const inPlace = pointers.every((p) => p >= 0) && job.shape !== 'biasGrad';
-    const callerWorks = inPlace && slots.length < this.threads;
-    const T = callerWorks ? slots.length + 1 : slots.length;
+    const T = slots.length;
     const sliceOf = (i: number) => [Math.floor((units * i) / T) * unit, Math.min(job.n, Math.floor((units * (i + 1)) / T) * unit)];
-    if (inPlace) return this.runInPlace(job, pointers, slots, sliceOf, callerWorks);
     for (const s of slots) s.handle.keepAlive(true);
     try {
       const parts = slots.map((slot, i) => {
@@ -534,47 +500,125 @@ export class ThreadPool {
   }
 
   /**
-   * A call on arrays of the shared memory (no biasGrad: its dbias partials come by message): each
-   * worker's slice rung on its doorbell, the last slice run here meanwhile (unless the calling
-   * thread must not block), then the workers' results polled for; sums in slice order.
+   * A call on arrays of the shared memory (no biasGrad: its dbias partials come by message),
+   * posted as a job: its chunks claimed by the workers and (unless it must not block) the calling
+   * thread, one at a time; a sum is the chunks' partial sums added in chunk order.
    */
-  private async runInPlace(job: Job, pointers: number[], slots: Slot[], sliceOf: (i: number) => number[],
-    callerWorks: boolean): Promise<unknown> {
-    const argsOf = ([s, e]: number[]) => {
-      const args = pointers.map((p, i) => (job.roles[i] === 'bias' ? p : p + s * 4));
-      args.push(e - s);
-      if (job.C > 0) args.push(job.C);
-      args.push(job.a, job.b);
-      return args;
-    };
-    const here = (i: number) => {
-      const slice = sliceOf(i);
-      return slice[1] > slice[0] ? (this.ex as unknown as Record<string, (...a: number[]) => number>)[job.kernel](...argsOf(slice)) : 0;
-    };
-    // Workers that have gone to sleep take 0.1 to 3 ms to wake on the 2-core VM (more than a call
-    // below COLD_PARALLEL_MIN takes here): then every slice runs here, in the same order (so a sum
-    // is the same), and the workers are woken afterwards, for the calls that may follow (woken
-    // before, a worker may take the calling thread's core while it works).
-    let sums: number[];
-    if (callerWorks && job.n < this.coldParallelMin && slots.some((slot) => !slot.polling())) {
-      sums = Array.from({ length: slots.length + 1 }, (_, i) => here(i));
-      for (const slot of slots) slot.wake();
-    } else {
-      const rung = slots.filter((slot, i) => {
-        const slice = sliceOf(i);
-        if (slice[1] > slice[0]) slot.ring(job.kernel, argsOf(slice));
-        return slice[1] > slice[0];
-      });
-      const own = callerWorks ? here(slots.length) : 0;
-      const waitMs = callerWorks ? CALLER_WAIT_MS : 0;
-      const results = failedOr(job, await Promise.allSettled(rung.map((slot) => slot.result(waitMs).then((sum) => ({ sum, partial: null })))));
-      sums = [...results.map((r) => r.sum), own];
+  private async runInPlace(job: Job, pointers: number[], slots: Slot[], callerWorks: boolean): Promise<unknown> {
+    const J = this.job;
+    const d = this.jobF64;
+    // The arguments of the whole call, and which of them move with a chunk's start.
+    const args = pointers.slice();
+    let mask = 0;
+    pointers.forEach((_, i) => { if (job.roles[i] !== 'bias') mask |= 1 << i; });
+    const countAt = args.length;
+    args.push(job.n);
+    if (job.C > 0) args.push(job.C);
+    args.push(job.a, job.b);
+    // Chunks of whole units (16 elements, or a row), so that every element takes the same vector
+    // or scalar path as in the synchronous call: the same bits.
+    const unit = job.C > 0 ? job.C : 16;
+    const units = Math.ceil(job.n / unit);
+    const threads = slots.length + (callerWorks ? 1 : 0);
+    const wanted = Math.min(MAX_CHUNKS, units, Math.max(threads, Math.ceil(job.n / MIN_CHUNK)));
+    const chunkUnits = Math.ceil(units / wanted);
+    const chunks = Math.ceil(units / chunkUnits);
+    const chunk = chunkUnits * unit;
+    const seq = (this.jobSeq = (this.jobSeq % 0xffffff) + 1);
+    const done = (seq << 8) | chunks;
+    // A worker still running a chunk of a call that failed (another worker died holding one)
+    // writes that chunk's result slot: wait until none does (a dead worker's HOLD stays set until
+    // it is replaced: bounded).
+    for (const slot of slots) {
+      for (const t0 = performance.now(); slot.holding() !== 0 && performance.now() - t0 < HOLD_WAIT_MS;);
     }
-    if (job.shape === 'sum') return sums.reduce((t, v) => t + v, 0);
+    // Every field before CLAIM and JSEQ (Atomics stores are ordered): a worker that sees the new
+    // JSEQ reads this job's fields, and one still reading the last job's claims nothing of it.
+    J[KERNEL] = KERNEL_INDEX.get(job.kernel)!;
+    J[NARGS] = args.length;
+    J[COUNT_AT] = countAt;
+    J[MASK] = mask;
+    J[K] = chunks;
+    J[CHUNK] = chunk;
+    for (let i = 0; i < args.length; i++) d[ARGS + i] = args[i];
+    Atomics.store(J, FINISHED, seq << 8);
+    Atomics.store(J, WANT, 0);
+    Atomics.store(J, CLAIM, seq << 8);
+    Atomics.store(J, JSEQ, seq);
+    for (const slot of slots) slot.wake();
+    if (callerWorks) {
+      const f = (this.ex as unknown as Record<string, (...a: number[]) => number>)[job.kernel];
+      const chunkArgs = args.slice();
+      for (;;) {
+        const v = Atomics.load(J, CLAIM);
+        const i = v & 255;
+        if (i >= chunks) break;
+        if (Atomics.compareExchange(J, CLAIM, v, v + 1) !== v) continue;
+        const s = i * chunk;
+        for (let a = 0; a < args.length; a++) chunkArgs[a] = (mask >> a) & 1 ? args[a] + s * 4 : args[a];
+        chunkArgs[countAt] = Math.min(chunk, job.n - s);
+        d[RESULTS + i] = f(...chunkArgs) ?? 0;
+        Atomics.add(J, FINISHED, 1);
+      }
+      // The chunks the workers hold: polled for, then waited for (Atomics.wait leaves the core to
+      // a worker that shares it).
+      const start = performance.now();
+      for (let spins = 0; ; spins++) {
+        const finished = Atomics.load(J, FINISHED);
+        if (finished === done) break;
+        if ((spins & 255) !== 0) continue;
+        const waited = performance.now() - start;
+        if (waited > CALLER_WAIT_MS) break;
+        if (waited > SPIN_MS && !blockingWait(J, FINISHED, done, CALLER_WAIT_MS - waited)) break;
+      }
+    }
+    if (Atomics.load(J, FINISHED) !== done) {
+      await this.finishedMessage(seq, done, slots).catch((e: Error) => {
+        throw new Error(`swish-wasm pool: ${job.kernel} failed: ${e.message}; the worker has been replaced`, { cause: e });
+      });
+    }
+    if (job.shape === 'sum') {
+      let total = 0;
+      for (let i = 0; i < chunks; i++) total += d[RESULTS + i];
+      return total;
+    }
     if (job.shape === 'gateGrad') return { da: job.arrays[3], db: job.arrays[4] };
     return job.arrays[job.arrays.length - 1];
   }
 
+  /** Waits for job `seq`'s { done } message (the worker finishing its last chunk posts it). */
+  private finishedMessage(seq: number, done: number, slots: Slot[]): Promise<void> {
+    const J = this.job;
+    for (const s of slots) s.handle.keepAlive(true);
+    const release = () => { for (const s of slots) s.handle.keepAlive(false); };
+    return new Promise<void>((resolve, reject) => {
+      this.awaited = { seq, done, resolve, reject };
+      Atomics.store(J, WANT, seq);
+      // Done between the last check and WANT: the worker may not have seen WANT.
+      if (Atomics.load(J, FINISHED) === done) this.done(seq);
+      // A worker that died holding a chunk before WANT was set.
+      for (const s of slots) if (s.failure) this.failed(s, s.failure);
+    }).finally(release);
+  }
+
+  /** @internal A worker's { done } message, or the check that the job's chunks are all done. */
+  done(seq: number): void {
+    const w = this.awaited;
+    if (w === null || w.seq !== seq || Atomics.load(this.job, FINISHED) !== w.done) return;
+    this.awaited = null;
+    w.resolve();
+  }
+
+  /** @internal A worker failed (Slot has rejected its message requests): the job awaited fails
+   * if the worker held one of its chunks (else the other threads finish it); then it is replaced. */
+  failed(slot: Slot, e: Error): void {
+    const w = this.awaited;
+    if (w !== null && Atomics.load(this.job, FINISHED) !== w.done && slot.holding() === w.seq) {
+      this.awaited = null;
+      w.reject(e);
+    }
+    if (this.ready[slot.index] === slot) this.replace(slot);
+  }
 
   /** Elements [s, e) of the job on one worker, in pieces through its scratch if anything is streamed. */
   private async runSlice(slot: Slot, job: Job, pointers: number[], s: number, e: number):
@@ -630,8 +674,14 @@ export class ThreadPool {
   private replace(slot: Slot): void {
     slot.handle.terminate();
     if (this.closed) return;
-    const next = startSlot(slot.index, this.module, this.memory, this.control[slot.index], (s) => this.replace(s));
-    void next.then((s) => { if (this.slots[slot.index] === next) this.ready[slot.index] = s; }, () => {});
+    const next = startSlot(slot.index, this.module, this.memory, this.control[slot.index], this.job,
+      (s, e) => this.failed(s, e), (seq) => this.done(seq));
+    void next.then((s) => {
+      if (this.slots[slot.index] !== next) return;
+      this.ready[slot.index] = s;
+      // A job still awaited (a page's call, which only workers run): its chunks left are claimed here too.
+      if (this.awaited !== null) s.wake();
+    }, () => {});
     this.slots[slot.index] = next;
     this.ready[slot.index] = null;
   }
@@ -643,6 +693,11 @@ export class ThreadPool {
     const slots = this.slots;
     this.slots = [];
     for (const s of await Promise.allSettled(slots)) if (s.status === 'fulfilled') s.value.handle.terminate();
+  }
+
+  /** @internal Tests: the chunks of jobs the workers (not the calling thread) have run. */
+  chunksRunByWorkers(): number {
+    return this.control.reduce((t, w) => t + Atomics.load(w, RAN), 0);
   }
 
   /** @internal Tests: the workers' handles (to make one fail). */

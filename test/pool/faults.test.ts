@@ -90,11 +90,11 @@ describe('a pool of 2', () => {
 
   // A bias gradient's slices go to the workers by message (their dbias partial sums come back
   // that way), and the calling thread waits, so the worker can be ended while it runs its slice.
-  // Other calls on the pool's arrays run a slice on the calling thread, which then waits: nothing
-  // can happen meanwhile, so the worker is ended as the call is made, before it has finished (or
-  // begun) its slice.
-  test.each(['by message', 'in place'])('a worker terminated mid-call (%s): the call rejects, the worker is replaced, the next calls are right', async (mode) => {
-    const n = 1 << 23;
+  // Other calls on the pool's arrays are jobs whose chunks every thread claims: the worker is
+  // told to end itself once it has claimed one (it is asleep, and the call's 64 chunks take the
+  // calling thread ~30 ms, so it wakes in time to claim one), so the call cannot be completed.
+  test.each(['by message', 'holding a chunk'])('a worker ended mid-call (%s): the call rejects, the worker is replaced, the next calls are right', async (mode) => {
+    const n = 1 << 24;
     const C = 64;
     const m = pool.allocate(n);
     m.array.set(uniform(n, -20, 20, 5));
@@ -112,7 +112,8 @@ describe('a pool of 2', () => {
       victim.terminate(true);
     } else {
       kernel = 'swish';
-      victim.terminate(true);
+      victim.post({ fault: 'exitInChunk' });
+      await new Promise((r) => setTimeout(r, 20));
       call = pool.swish(m.array, m.array);
     }
     const [cls, msg] = await failure(() => call);
@@ -128,6 +129,25 @@ describe('a pool of 2', () => {
     expect(pool.threads).toBe(2);
     m.free();
     inPlace.free();
+  });
+
+  // A worker that ends holding no chunk fails no call: the other threads claim what is left.
+  test('a worker ended just before an in-place call: the call is right, the worker is replaced', async () => {
+    const internal = (pool as any)[INTERNAL] as ThreadPool;
+    const [victim] = await internal.workersForTesting();
+    const x = uniform(1 << 22, -20, 20, 9);
+    const m = pool.allocate(x.length);
+    m.array.set(x);
+    const want = new Uint32Array(S.swish(x).buffer);
+    const differsAt = (a: Float32Array) => new Uint32Array(a.buffer, a.byteOffset, a.length).findIndex((v, i) => v !== want[i]);
+    victim.terminate(true);
+    expect(differsAt(await pool.swish(m.array, m.array))).toBe(-1);
+    await new Promise((r) => setTimeout(r, 50));
+    const [replacement] = await internal.workersForTesting();
+    expect(replacement).not.toBe(victim);
+    m.array.set(x);
+    expect(differsAt(await pool.swish(m.array, m.array))).toBe(-1);
+    m.free();
   });
 
   test('a worker that throws is replaced; calls keep working', async () => {

@@ -1,14 +1,15 @@
 // The conformance subset through the worker pool: every kernel, on inputs big enough to be split
 // across the workers (and small enough to run on the calling thread), on plain arrays (streamed
 // through the workers' scratch) and on arrays from pool.allocate (in place), bit for bit against
-// the synchronous call on the same backend. In place, a call below the pool's cold crossover runs
-// every slice on the calling thread when a worker is asleep: each call is made that way and split
-// across the threads (the crossover set to 0), with the same bits. Sums are held to the kernel's
-// bound against the float64 reference, and must repeat exactly, in either way.
+// the synchronous call on the same backend. In place, each call is made twice: after an idle
+// spell (the workers asleep: the calling thread claims most or all of the chunks) and right after
+// (the workers polling: they share them); the same bits, and the same sum (partial sums added in
+// chunk order, whoever ran which chunk). Sums are held to the kernel's bound against the float64
+// reference, and must repeat exactly, in either way.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import * as S from '../../src/index.js';
 import { createPool, INTERNAL, PARALLEL_MIN, type Pool } from '../../src/pool/index.js';
-import { COLD_PARALLEL_MIN, type ThreadPool } from '../../src/pool/pool.js';
+import type { ThreadPool } from '../../src/pool/pool.js';
 import { allKernels, kernels, type AnyKernelName, type KernelName } from '../../src/registry.js';
 import { SPECIALS, inputFor, rng, sumReference, uniform } from '../helpers.js';
 
@@ -112,10 +113,9 @@ describe.each([['relaxed', 2], ['simd', 3]] as const)('pool on %s, %i threads', 
       await new Promise((r) => setTimeout(r, 5)); // the workers go to sleep
       const cold = await call();
       const coldCopies = arraysOf(cold).map((a) => a.slice());
-      internal.coldParallelMin = 0;
-      const inPlace = await call().finally(() => { internal.coldParallelMin = COLD_PARALLEL_MIN; });
-      if (typeof cold === 'number') expect(inPlace, `${k} in place, split and here`).toBe(cold);
-      else if (big) expectSame(`${k} in place, split and here`, arraysOf(inPlace), coldCopies);
+      const inPlace = await call();
+      if (typeof cold === 'number') expect(inPlace, `${k} in place, after an idle spell and right after`).toBe(cold);
+      else if (big) expectSame(`${k} in place, after an idle spell and right after`, arraysOf(inPlace), coldCopies);
       const shape = allKernels[k].shape;
       if (shape === 'sum') {
         const { ref, mag } = sumReference(k as KernelName, ins[0], ins[1], args(k, []).map(Number));
@@ -134,6 +134,21 @@ describe.each([['relaxed', 2], ['simd', 3]] as const)('pool on %s, %i threads', 
       }
       for (const m of [...mem, ...outs]) m.free();
     }
+  });
+
+  test('the workers take part: chunks of in-place calls run on them', async () => {
+    const internal = (pool as any)[INTERNAL] as ThreadPool;
+    const before = internal.chunksRunByWorkers();
+    const n = 1 << 22;
+    const x = uniform(n, -20, 20, 21);
+    const m = pool.allocate(n);
+    for (let i = 0; i < 5; i++) {
+      m.array.set(x);
+      await pool.sigmoid(m.array, m.array);
+    }
+    expectSame('sigmoid in place', [m.array], [S.sigmoid(x)]);
+    expect(internal.chunksRunByWorkers() - before).toBeGreaterThan(0);
+    m.free();
   });
 
   test('in place on one array from allocate (out = x)', async () => {
