@@ -4,6 +4,7 @@
 //   assembly/generated/kernels.ts   one WebAssembly export per kernel, over the shared loops
 //   src/generated/registry.ts       the list of activations and the merged kernel table
 //   src/generated/api.ts            the public functions, with JSDoc from each entry
+//   src/generated/names.ts          every kernel's name, for the WebAssembly driver
 //   src/generated/classes.ts        one typed class export per activation (src/classes.ts)
 // The entries are TypeScript; they are compiled first (to build/registry/) so they can be read.
 import { execFileSync } from 'node:child_process';
@@ -93,7 +94,11 @@ const boundText = (b) => {
   if (b.relSum) t = `2^${Math.log2(b.relSum)}·Σ|term|`;
   return t;
 };
+// Each function is made from its own spec (imported by name) and marked pure, so that a bundler
+// keeps only the functions a program imports, and their entries: a page that imports swish does
+// not download the other activations' JS loops and references.
 let api = `${HEADER}import { mapOp, gradOp, sumOp, binaryOp, gateGradOp, biasOp, biasGradOp } from '../wrappers.js';\n`;
+for (const s of [...specs, ...fused]) api += `import { ${s.name} as ${s.name}Spec } from '../${s.dir}/${s.name}.js';\n`;
 for (const s of [...specs, ...fused]) {
   for (const [k, kr] of Object.entries(s.kernels)) {
     const defaults = kr.params.map((p) => `${p.name} = ${p.default}`).join(', ');
@@ -116,19 +121,24 @@ for (const s of [...specs, ...fused]) {
     else if (kr.shape === 'bias') type = `(x: Float32Array, bias: Float32Array, out?: ${OUT}${extra ? `, ${extra}` : ''}) => Float32Array`;
     else if (kr.shape === 'biasGrad') type = `(x: Float32Array, bias: Float32Array, dy: Float32Array, outX?: ${OUT}, dbias?: ${OUT}${extra ? `, ${extra}` : ''}) => { dx: Float32Array; dbias: Float32Array }`;
     else type = `(x: Float32Array, dy: Float32Array${extra ? `, ${extra}` : ''}) => number`;
+    const t = `${s.name}Spec`;
     const make = {
-      map: `mapOp('${k}')`,
-      grad: `gradOp('${k}', '${kr.reads}')`,
-      sum: `sumOp('${k}')`,
-      binary: `binaryOp('${k}', ['${kr.args?.[0]}', '${kr.args?.[1]}'])`,
-      gateGrad: `gateGradOp('${k}')`,
-      bias: `biasOp('${k}')`,
-      biasGrad: `biasGradOp('${k}')`,
+      map: `mapOp('${k}', ${t})`,
+      grad: `gradOp('${k}', ${t}, '${kr.reads}')`,
+      sum: `sumOp('${k}', ${t})`,
+      binary: `binaryOp('${k}', ${t}, ['${kr.args?.[0]}', '${kr.args?.[1]}'])`,
+      gateGrad: `gateGradOp('${k}', ${t})`,
+      bias: `biasOp('${k}', ${t})`,
+      biasGrad: `biasGradOp('${k}', ${t})`,
     }[kr.shape];
-    api += `\n/**\n${doc.map((l) => ` * ${l}`).join('\n')}\n */\nexport const ${k}: ${type} = ${make};\n`;
+    api += `\n/**\n${doc.map((l) => ` * ${l}`).join('\n')}\n */\nexport const ${k}: ${type} = /* @__PURE__ */ ${make};\n`;
   }
 }
 write('src/generated/api.ts', api);
+
+// --- src/generated/names.ts
+const allNames = [...specs, ...fused].flatMap((s) => Object.keys(s.kernels));
+write('src/generated/names.ts', `${HEADER}\n/** Every kernel's name: the exports a WebAssembly build must have (backends/wasm.ts), without the entries. */\nexport const KERNEL_NAMES = ${JSON.stringify(allNames)} as const;\n`);
 // --- src/generated/classes.ts
 const { activationClassName } = await import(pathToFileURL(join(out, 'kernel.js')).href);
 let cls = `${HEADER}import { named } from '../classes.js';\n`;

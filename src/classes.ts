@@ -7,6 +7,9 @@ import { activationClassName, type ActivationSpec } from './kernel.js';
 
 export { activationClassName };
 import { gradOp, mapOp, sumOp } from './wrappers.js';
+
+/** Where the classes' wrappers find their kernels' entries. */
+const TABLE = { kernels };
 import { f32Param, float32Array } from './validate.js';
 
 /** Constructor options: the activation's parameters by name, and `trainable` where it has one. */
@@ -146,7 +149,7 @@ export class ActivationFunction {
     const xs = float32Array(x, 'x');
     const keepX = !a.backwardFromOutput || a.paramGrad !== undefined;
     const kept = keepX && overlaps(out, xs) ? xs.slice() : xs;
-    const y = mapOp(a.forward)(xs, out, ...this.#args(a.forward));
+    const y = mapOp(a.forward, TABLE)(xs, out, ...this.#args(a.forward));
     this.#x = keepX ? kept : null;
     this.#y = a.backwardFromOutput ? y : null;
     return y;
@@ -167,10 +170,10 @@ export class ActivationFunction {
       throw new RangeError(`${this.name}: dy has length ${ds.length} but the last forward input had length ${kept.length}`);
     }
     // The parameter gradient reads dy before dx is written (out may be dy), and is added once dx succeeded.
-    const pg = this.#trainable && a.paramGrad ? sumOp(a.paramGrad)(this.#x!, ds, ...this.#args(a.paramGrad)) : 0;
+    const pg = this.#trainable && a.paramGrad ? sumOp(a.paramGrad, TABLE)(this.#x!, ds, ...this.#args(a.paramGrad)) : 0;
     const dx = this.#y && a.backwardFromOutput
-      ? gradOp(a.backwardFromOutput, 'y')(this.#y, ds, out, ...this.#args(a.backwardFromOutput))
-      : gradOp(a.backward, 'x')(this.#x!, ds, out, ...this.#args(a.backward));
+      ? gradOp(a.backwardFromOutput, TABLE, 'y')(this.#y, ds, out, ...this.#args(a.backwardFromOutput))
+      : gradOp(a.backward, TABLE, 'x')(this.#x!, ds, out, ...this.#args(a.backward));
     this.#grad += pg;
     return dx;
   }

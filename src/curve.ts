@@ -59,7 +59,7 @@ export function curve(name: string, options: CurveOptions = {}): Curve {
   // Exact at both ends, and at every grid point that is exact in float64 (0 on [−5, 5] with an odd count).
   for (let i = 0; i < n; i++) x[i] = (lo * (n - 1 - i) + hi * i) / (n - 1);
   const { forward, backward } = act.activation;
-  const y = mapOp(forward)(x, null, ...args(forward));
-  const dydx = gradOp(backward, 'x')(x, new Float32Array(n).fill(1), null, ...args(backward));
+  const y = mapOp(forward, { kernels })(x, null, ...args(forward));
+  const dydx = gradOp(backward, { kernels }, 'x')(x, new Float32Array(n).fill(1), null, ...args(backward));
   return { x, y, dydx };
 }

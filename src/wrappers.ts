@@ -12,7 +12,8 @@
 // Each factory takes the backend to run on (`backendOf`, by default the one `init`/`setBackend`
 // chose): the worker pool (src/pool/) makes the same functions over its own backends, so that
 // its calls are checked by this same code and fail with the same errors.
-import { allKernels, type AnyKernelName, type KernelName, type Param } from './registry.js';
+import type { AnyKernelName, FusedKernel, Kernel, KernelName, Param } from './registry.js';
+import { useJsLoop } from './backends/js.js';
 import { currentBackend } from './backends/select.js';
 import { WasmBackend } from './backends/wasm.js';
 import { byteOffsetOf } from './views.js';
@@ -20,6 +21,21 @@ import { disjoint, f32Param, float32Array, noPartialOverlap, outArray, sameLengt
 import type { BackendImpl } from './backends/types.js';
 
 type Out = Float32Array | null | undefined;
+
+/**
+ * Where a factory finds kernel k's entry: an activation's or fused form's spec (src/activations/,
+ * src/fused/), or any table of entries by name. The generated API passes each kernel's own spec,
+ * so that a bundle holds the entries of the functions it imports and no others.
+ */
+export interface EntryTable { readonly kernels: Readonly<Record<string, Kernel | FusedKernel>> }
+
+/** Kernel k's entry; its JS loop is handed to the js backend, which runs only kernels made here. */
+function entryOf(k: AnyKernelName, table: EntryTable): Kernel | FusedKernel {
+  const kr = table.kernels[k];
+  if (kr === undefined) throw new Error(`swish-wasm: no registry entry for kernel '${k}'`);
+  useJsLoop(k, kr.js);
+  return kr;
+}
 
 /**
  * Kernel k's parameters as the f32 values the kernels take: defaults filled in, each checked.
@@ -31,8 +47,8 @@ class Params {
   readonly default0: number;
   readonly default1: number;
 
-  constructor(k: AnyKernelName) {
-    this.spec = allKernels[k].params;
+  constructor(spec: readonly Param[]) {
+    this.spec = spec;
     this.default0 = this.check(0, undefined);
     this.default1 = this.check(1, undefined);
   }
@@ -133,8 +149,8 @@ class LastCall {
   }
 }
 
-export function mapOp(k: KernelName, backendOf: () => BackendImpl = currentBackend) {
-  const params = new Params(k);
+export function mapOp(k: KernelName, table: EntryTable, backendOf: () => BackendImpl = currentBackend) {
+  const params = new Params(entryOf(k, table).params);
   const last = new LastCall(k);
   return (x: Float32Array, out?: Out, p0?: unknown, p1?: unknown): Float32Array => {
     if (x === last.a0 && out === last.a1 && p0 === last.p0 && p1 === last.p1 && last.backend === backendOf() &&
@@ -157,8 +173,8 @@ export function mapOp(k: KernelName, backendOf: () => BackendImpl = currentBacke
   };
 }
 
-export function gradOp(k: KernelName, input: 'x' | 'y', backendOf: () => BackendImpl = currentBackend) {
-  const params = new Params(k);
+export function gradOp(k: KernelName, table: EntryTable, input: 'x' | 'y', backendOf: () => BackendImpl = currentBackend) {
+  const params = new Params(entryOf(k, table).params);
   const last = new LastCall(k);
   return (v: Float32Array, dy: Float32Array, out?: Out, p0?: unknown, p1?: unknown): Float32Array => {
     if (v === last.a0 && dy === last.a1 && out === last.a2 && p0 === last.p0 && p1 === last.p1 &&
@@ -187,8 +203,8 @@ export function gradOp(k: KernelName, input: 'x' | 'y', backendOf: () => Backend
   };
 }
 
-export function sumOp(k: KernelName, backendOf: () => BackendImpl = currentBackend) {
-  const params = new Params(k);
+export function sumOp(k: KernelName, table: EntryTable, backendOf: () => BackendImpl = currentBackend) {
+  const params = new Params(entryOf(k, table).params);
   const last = new LastCall(k);
   return (x: Float32Array, dy: Float32Array, p0?: unknown, p1?: unknown): number => {
     if (x === last.a0 && dy === last.a1 && p0 === last.p0 && p1 === last.p1 && last.backend === backendOf() &&
@@ -210,8 +226,8 @@ export function sumOp(k: KernelName, backendOf: () => BackendImpl = currentBacke
 }
 
 /** A fused form's forward: out = f(first, second), e.g. swiglu(a, b). */
-export function binaryOp(k: AnyKernelName, [n0, n1]: readonly [string, string], backendOf: () => BackendImpl = currentBackend) {
-  const params = new Params(k);
+export function binaryOp(k: AnyKernelName, table: EntryTable, [n0, n1]: readonly [string, string], backendOf: () => BackendImpl = currentBackend) {
+  const params = new Params(entryOf(k, table).params);
   const last = new LastCall(k);
   return (a: Float32Array, b: Float32Array, out?: Out, p0?: unknown, p1?: unknown): Float32Array => {
     if (a === last.a0 && b === last.a1 && out === last.a2 && p0 === last.p0 && p1 === last.p1 &&
@@ -241,8 +257,8 @@ export function binaryOp(k: AnyKernelName, [n0, n1]: readonly [string, string], 
 }
 
 /** A fused form's backward: both input gradients from a, b and dy, in one pass. */
-export function gateGradOp(k: AnyKernelName, backendOf: () => BackendImpl = currentBackend) {
-  const params = new Params(k);
+export function gateGradOp(k: AnyKernelName, table: EntryTable, backendOf: () => BackendImpl = currentBackend) {
+  const params = new Params(entryOf(k, table).params);
   const last = new LastCall(k);
   return (a: Float32Array, b: Float32Array, dy: Float32Array, outA?: Out, outB?: Out, p0?: unknown, p1?: unknown) => {
     if (a === last.a0 && b === last.a1 && dy === last.a2 && outA === last.a3 && outB === last.a4 && p0 === last.p0 &&
@@ -298,8 +314,8 @@ function channels(x: Float32Array, bias: Float32Array): number {
 }
 
 /** A bias form's forward: out[r, c] = f(x[r, c] + bias[c]). */
-export function biasOp(k: AnyKernelName, backendOf: () => BackendImpl = currentBackend) {
-  const params = new Params(k);
+export function biasOp(k: AnyKernelName, table: EntryTable, backendOf: () => BackendImpl = currentBackend) {
+  const params = new Params(entryOf(k, table).params);
   const last = new LastCall(k);
   return (x: Float32Array, bias: Float32Array, out?: Out, p0?: unknown, p1?: unknown): Float32Array => {
     if (x === last.a0 && bias === last.a1 && out === last.a2 && p0 === last.p0 && p1 === last.p1 &&
@@ -334,8 +350,8 @@ export function biasOp(k: AnyKernelName, backendOf: () => BackendImpl = currentB
 }
 
 /** A bias form's backward: dx from the kernel, dbias[c] = Σ_r dx[r, c] summed here in float64. */
-export function biasGradOp(k: AnyKernelName, backendOf: () => BackendImpl = currentBackend) {
-  const params = new Params(k);
+export function biasGradOp(k: AnyKernelName, table: EntryTable, backendOf: () => BackendImpl = currentBackend) {
+  const params = new Params(entryOf(k, table).params);
   const last = new LastCall(k);
   return (x: Float32Array, bias: Float32Array, dy: Float32Array, outX?: Out, dbias?: Out, p0?: unknown, p1?: unknown) => {
     if (x === last.a0 && bias === last.a1 && dy === last.a2 && outX === last.a3 && dbias === last.a4 && p0 === last.p0 &&

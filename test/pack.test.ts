@@ -15,8 +15,10 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 // the ESM and the CJS tree: 418 KB of the 535) and the SIMD builds grew by their four-chain loops;
 // lowered to 420 (402.6 measured) since the pool makes its shared-memory module from the simd or
 // relaxed build at run time (src/pool/shared-module.ts) and ships no build of its own, and to 385
-// (370.3) since the embedded builds are deflated before base64.
-const PACKED_BUDGET = 385 * 1024;
+// (370.3) since the embedded builds are deflated before base64. Raised to 400 (385.6) when the
+// API functions came to import their own entries (generated/names.ts, 1.5 KiB), the pool's job
+// block and the README having taken it to 384.1.
+const PACKED_BUDGET = 400 * 1024;
 
 interface Pack { size: number; unpackedSize: number; files: { path: string; size: number }[] }
 let pack: Pack;

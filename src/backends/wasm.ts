@@ -5,7 +5,8 @@
 // Any other array is streamed through a fixed scratch region CHUNK elements at a time, so
 // memory never grows with input size and any length works. Arguments are validated before a
 // backend sees them (validate.ts), so nothing here can trap or write partially.
-import { allKernels, type AnyKernelName } from '../registry.js';
+import type { AnyKernelName } from '../registry.js';
+import { KERNEL_NAMES } from '../generated/names.js';
 import { Allocator } from './allocator.js';
 import { BUILD_KIND } from './builds.js';
 import { forgetViewsOf, offsetIn } from '../views.js';
@@ -36,7 +37,7 @@ export interface KernelExports {
  */
 export function checkBuildExports(names: readonly string[]): string | undefined {
   const have = new Set(names);
-  const missing = ['memory', 'heapBase', 'buildKind', ...Object.keys(allKernels)].filter((n) => !have.has(n));
+  const missing = ['memory', 'heapBase', 'buildKind', ...KERNEL_NAMES].filter((n) => !have.has(n));
   if (!missing.length) return undefined;
   return `it has no export${missing.length > 1 ? 's' : ''} ${missing.slice(0, 4).map((n) => `'${n}'`).join(', ')}${missing.length > 4 ? ` (and ${missing.length - 4} more)` : ''}`;
 }
@@ -67,7 +68,7 @@ export class WasmBackend implements BackendImpl {
     this.name = name;
     this.memory = ex.memory;
     this.fns = new Map();
-    for (const k of Object.keys(allKernels)) {
+    for (const k of KERNEL_NAMES) {
       const f = ex[k];
       if (typeof f !== 'function') throw new TypeError(`not a swish-wasm build: the ${this.name} module has no kernel '${k}'`);
       this.fns.set(k, f as MapFn);

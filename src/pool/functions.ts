@@ -7,15 +7,17 @@ import type { BackendImpl } from '../backends/types.js';
 /** Any kernel function: up to seven arguments (gateGrad's and biasGrad's count). */
 export type AnyFunction = (a0?: unknown, a1?: unknown, a2?: unknown, a3?: unknown, a4?: unknown, a5?: unknown, a6?: unknown) => any;
 
+const TABLE = { kernels: allKernels };
+
 export function kernelFunction(k: AnyKernelName, backendOf: () => BackendImpl): AnyFunction {
   const kr = allKernels[k];
   switch (kr.shape) {
-    case 'map': return mapOp(k as KernelName, backendOf) as AnyFunction;
-    case 'grad': return gradOp(k as KernelName, kr.reads, backendOf) as AnyFunction;
-    case 'sum': return sumOp(k as KernelName, backendOf) as AnyFunction;
-    case 'binary': return binaryOp(k, kr.args, backendOf) as AnyFunction;
-    case 'gateGrad': return gateGradOp(k, backendOf) as AnyFunction;
-    case 'bias': return biasOp(k, backendOf) as AnyFunction;
-    case 'biasGrad': return biasGradOp(k, backendOf) as AnyFunction;
+    case 'map': return mapOp(k as KernelName, TABLE, backendOf) as AnyFunction;
+    case 'grad': return gradOp(k as KernelName, TABLE, kr.reads, backendOf) as AnyFunction;
+    case 'sum': return sumOp(k as KernelName, TABLE, backendOf) as AnyFunction;
+    case 'binary': return binaryOp(k, TABLE, kr.args, backendOf) as AnyFunction;
+    case 'gateGrad': return gateGradOp(k, TABLE, backendOf) as AnyFunction;
+    case 'bias': return biasOp(k, TABLE, backendOf) as AnyFunction;
+    case 'biasGrad': return biasGradOp(k, TABLE, backendOf) as AnyFunction;
   }
 }
