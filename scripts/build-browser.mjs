@@ -46,7 +46,7 @@ const result = await build({
   plugins: [{
     name: 'builds-stay-in-dist-esm',
     setup(b) {
-      b.onResolve({ filter: /\/generated\/wasm-[a-z]+\.js$/ }, (args) => ({
+      b.onResolve({ filter: /\/generated\/wasm-[a-z]+(-core)?\.js$/ }, (args) => ({
         path: `../esm/generated/${args.path.split('/').pop()}`, external: true,
       }));
     },
@@ -56,7 +56,7 @@ const result = await build({
 
 // Nothing but the builds may stay external: a bare import left in the bundle would fail in a browser.
 const bare = Object.values(result.metafile.outputs).flatMap((o) => o.imports)
-  .filter((i) => i.external && !/^\.\.\/esm\/generated\/wasm-[a-z]+\.js$/.test(i.path));
+  .filter((i) => i.external && !/^\.\.\/esm\/generated\/wasm-[a-z]+(-core)?\.js$/.test(i.path));
 if (bare.length) {
   console.error(`build-browser: the bundle still imports ${bare.map((i) => i.path).join(', ')}`);
   process.exit(1);

@@ -2,6 +2,7 @@
 // forms in src/fused/), so that adding an activation is its two files (src/activations/NAME.ts,
 // assembly/activations/NAME.ts) and nothing else:
 //   assembly/generated/kernels.ts   one WebAssembly export per kernel, over the shared loops
+//   assembly/generated/core.ts      the core builds' exports (CORE's kernels); src/generated/core.ts their names
 //   src/generated/registry.ts       the list of activations and the merged kernel table
 //   src/generated/api.ts            the public functions, with JSDoc from each entry
 //   src/generated/names.ts          every kernel's name, for the WebAssembly driver
@@ -74,6 +75,16 @@ for (const s of [...specs, ...fused]) {
   }
 }
 write('assembly/generated/kernels.ts', as);
+
+// --- assembly/generated/core.ts, src/generated/core.ts
+// The core builds (simd and relaxed): the kernels of CORE alone, the package's namesakes, which
+// is all most pages call. A page whose functions are all in it downloads that build instead of
+// the whole one (src/backends/select.ts): 14 KB instead of 78.
+const CORE = ['sigmoid', 'swish'];
+const coreNames = specs.filter((s) => CORE.includes(s.name)).flatMap((s) => Object.keys(s.kernels));
+write('assembly/generated/core.ts', `${HEADER}// The core build's exports: ${CORE.join(' and ')}'s kernels, and the facts the JS driver reads.\n` +
+  `export { ${coreNames.join(', ')} } from "./kernels";\nexport { heapBase, isSimdBuild, buildKind } from "../build-info";\n`);
+write('src/generated/core.ts', `${HEADER}\n/** The kernels of the core builds (${CORE.join(' and ')}'s): see backends/select.ts. */\nexport const CORE_KERNELS: readonly string[] = ${JSON.stringify(coreNames)};\n`);
 
 // --- src/generated/registry.ts
 let reg = HEADER;

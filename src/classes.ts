@@ -7,9 +7,13 @@ import { activationClassName, type ActivationSpec } from './kernel.js';
 
 export { activationClassName };
 import { gradOp, mapOp, sumOp } from './wrappers.js';
+import { noteKernel } from './backends/select.js';
 
 /** Where the classes' wrappers find their kernels' entries. */
 const TABLE = { kernels };
+// The classes make their kernels' functions when called, after init(): tell it now that every
+// kernel may be made (it loads the whole build, not the core one).
+for (const k of Object.keys(kernels)) noteKernel(k);
 import { f32Param, float32Array } from './validate.js';
 
 /** Constructor options: the activation's parameters by name, and `trainable` where it has one. */

@@ -3,6 +3,11 @@
 // backend, for any activation in the registry.
 import { activations, kernels, type KernelName } from './registry.js';
 import { gradOp, mapOp } from './wrappers.js';
+import { noteKernel } from './backends/select.js';
+
+// Curves are made for any activation, after init() has run: tell it now that every kernel may be
+// made (it loads the whole build, not the core one).
+for (const k of Object.keys(kernels)) noteKernel(k);
 import { ActivationFunction } from './classes.js';
 
 /** The options of `curve`: the grid, and the activation's parameters by name. */

@@ -14,7 +14,7 @@
 // its calls are checked by this same code and fail with the same errors.
 import type { AnyKernelName, FusedKernel, Kernel, KernelName, Param } from './registry.js';
 import { useJsLoop } from './backends/js.js';
-import { currentBackend } from './backends/select.js';
+import { currentBackend, noteKernel } from './backends/select.js';
 import { WasmBackend } from './backends/wasm.js';
 import { byteOffsetOf } from './views.js';
 import { disjoint, f32Param, float32Array, noPartialOverlap, outArray, sameLength } from './validate.js';
@@ -29,11 +29,13 @@ type Out = Float32Array | null | undefined;
  */
 export interface EntryTable { readonly kernels: Readonly<Record<string, Kernel | FusedKernel>> }
 
-/** Kernel k's entry; its JS loop is handed to the js backend, which runs only kernels made here. */
+/** Kernel k's entry; its JS loop is handed to the js backend, which runs only kernels made here,
+ * and init() is told the kernel is in use (it loads the core build only if all are in it). */
 function entryOf(k: AnyKernelName, table: EntryTable): Kernel | FusedKernel {
   const kr = table.kernels[k];
   if (kr === undefined) throw new Error(`swish-wasm: no registry entry for kernel '${k}'`);
   useJsLoop(k, kr.js);
+  noteKernel(k);
   return kr;
 }
 

@@ -17,8 +17,11 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 // relaxed build at run time (src/pool/shared-module.ts) and ships no build of its own, and to 385
 // (370.3) since the embedded builds are deflated before base64. Raised to 400 (385.6) when the
 // API functions came to import their own entries (generated/names.ts, 1.5 KiB), the pool's job
-// block and the README having taken it to 384.1.
-const PACKED_BUDGET = 400 * 1024;
+// block and the README having taken it to 384.1. Raised to 415 (398.4) for the core builds
+// (sigmoid's and swish's kernels, base64 of 12 KB deflated, in the ESM and CJS trees; the browser
+// bundles import them from there), which take a page that makes only those functions from 32 to
+// 12.3 KB gzipped.
+const PACKED_BUDGET = 415 * 1024;
 
 interface Pack { size: number; unpackedSize: number; files: { path: string; size: number }[] }
 let pack: Pack;

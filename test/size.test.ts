@@ -1,10 +1,11 @@
 // What a page that imports only `init` and `swish` downloads, built for production by esbuild,
 // webpack and Vite with no configuration for swish-wasm (the package imported by name from a project beside
-// this repo): its own code, then the one build init() fetches (simd, in an engine without relaxed
-// SIMD; relaxed where there is). The other builds are chunks it never downloads. Sizes are gzip -9.
+// this repo): its own code, then the one build init() fetches: the simd core build (sigmoid's and
+// swish's kernels, all this page makes) in an engine without relaxed SIMD, relaxed core where
+// there is. The other builds are chunks it never downloads. Sizes are gzip -9.
 //
-// The issue's target is 20 KB for code and SIMD build together; the budget held here is the size
-// measured now, so that it cannot grow unnoticed, and the test prints how far it is from 20 KB.
+// The issue's target, 20 KB for code and SIMD build together, is held, and so are budgets for the
+// code and the whole builds' chunks (the sizes measured when set), so that neither grows unnoticed.
 // The page's code holds the registry entry of the one function it imports (esbuild's metafile).
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -60,7 +61,7 @@ interface Output {
 /** Each build's base64, to tell which build a chunk holds. */
 function buildTexts(): Record<string, string> {
   const texts: Record<string, string> = {};
-  for (const b of ['simd', 'relaxed', 'scalar']) {
+  for (const b of ['simd', 'relaxed', 'scalar', 'simd-core', 'relaxed-core']) {
     const text = readFileSync(join(root, `dist/esm/generated/wasm-${b}.js`), 'utf8');
     texts[b] = /'([A-Za-z0-9+/=]{1000,})'/.exec(text)![1];
   }
@@ -86,16 +87,20 @@ function measure(dir: string): Output {
 }
 
 function check(name: string, o: Output): void {
-  const simd = o.code + o.builds.simd;
-  const relaxed = o.code + o.builds.relaxed;
-  console.log(`${name}: code ${o.code.toFixed(1)} KB + simd build ${o.builds.simd.toFixed(1)} KB = ${simd.toFixed(1)} KB gzipped ` +
-    `(relaxed: ${relaxed.toFixed(1)} KB; scalar chunk ${o.builds.scalar.toFixed(1)} KB, never fetched where SIMD runs); ` +
-    `target ${TARGET_KB} KB: ${simd <= TARGET_KB ? 'met' : `MISSED by ${(simd - TARGET_KB).toFixed(1)} KB`}`);
-  expect(Object.keys(o.builds).sort(), 'each build a chunk of its own').toEqual(['relaxed', 'scalar', 'simd']);
+  // The page makes swish's functions alone, so init() fetches a core build (sigmoid's and swish's
+  // kernels): simd-core, or relaxed-core where relaxed SIMD runs.
+  const simd = o.code + o.builds['simd-core'];
+  const relaxed = o.code + o.builds['relaxed-core'];
+  console.log(`${name}: code ${o.code.toFixed(1)} KB + simd core build ${o.builds['simd-core'].toFixed(1)} KB = ${simd.toFixed(1)} KB gzipped ` +
+    `(relaxed: ${relaxed.toFixed(1)} KB; the whole builds' chunks, simd ${o.builds.simd.toFixed(1)} KB, scalar ${o.builds.scalar.toFixed(1)} KB, ` +
+    `never fetched by this page); target ${TARGET_KB} KB: ${simd <= TARGET_KB ? 'met' : `MISSED by ${(simd - TARGET_KB).toFixed(1)} KB`}`);
+  expect(Object.keys(o.builds).sort(), 'each build a chunk of its own').toEqual(['relaxed', 'relaxed-core', 'scalar', 'simd', 'simd-core']);
   expect(o.embedsBuild, 'no build in the page code').toBe(false);
   expect(o.code).toBeLessThanOrEqual(BUDGET_KB.code);
   expect(o.builds.simd).toBeLessThanOrEqual(BUDGET_KB.simd);
   expect(o.builds.relaxed).toBeLessThanOrEqual(BUDGET_KB.simd);
+  expect(simd).toBeLessThanOrEqual(TARGET_KB);
+  expect(relaxed).toBeLessThanOrEqual(TARGET_KB);
 }
 
 describe(`a page importing init and swish, production builds by esbuild, webpack and Vite (gzipped; budget ${BUDGET_KB.code} KB code, ${BUDGET_KB.simd} KB per build)`, () => {

@@ -30,3 +30,13 @@ export const lazyBuilds: Readonly<Record<WasmBackendName, LazyBuild>> = {
   simd: () => import('../generated/wasm-simd.js').then((m) => m.simdWasmDeflated),
   wasm: () => import('../generated/wasm-scalar.js').then((m) => m.scalarWasmDeflated),
 };
+
+/**
+ * The core builds (sigmoid's and swish's kernels alone, src/generated/core.ts), for the embedded
+ * path: init() loads one instead of the whole build where every function the program has made
+ * is in it (select.ts). The scalar build is small already: it has no core build.
+ */
+export const lazyCoreBuilds: Readonly<Partial<Record<WasmBackendName, LazyBuild>>> = {
+  relaxed: () => import('../generated/wasm-relaxed-core.js').then((m) => m.relaxedCoreWasmDeflated),
+  simd: () => import('../generated/wasm-simd-core.js').then((m) => m.simdCoreWasmDeflated),
+};

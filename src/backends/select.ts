@@ -4,7 +4,8 @@
 // Start-up is one build: init() compiles only the best build the runtime validates; the others are
 // compiled when first selected. Nothing here reads the global `Response` unless given one: in Node
 // 18-20, the first read of that global loads Node's fetch implementation (about 30 ms).
-import { BUILD_FILE, lazyBuilds, WASM_BACKENDS, type WasmBackendName } from './builds.js';
+import { BUILD_FILE, lazyBuilds, lazyCoreBuilds, WASM_BACKENDS, type WasmBackendName } from './builds.js';
+import { CORE_KERNELS } from '../generated/core.js';
 import { jsBackend } from './js.js';
 import type { Backend, BackendImpl } from './types.js';
 import { checkBuildExports, WasmBackend, type KernelExports } from './wasm.js';
@@ -190,6 +191,27 @@ function notSource(): TypeError {
   return new TypeError("source must be a WebAssembly.Module, a Response (or a promise of one), the bytes of a swish-wasm .wasm build, or a backend name ('relaxed', 'simd' or 'wasm')");
 }
 
+/** The kernels whose functions the program has made (wrappers.ts), and the core builds compiled. */
+const madeKernels = new Set<string>();
+const coreModules = new Map<WasmBackendName, WebAssembly.Module>();
+
+/**
+ * @internal A kernel's function has been made (wrappers.ts, as the module that exports it is
+ * evaluated): init() loads a core build only while every kernel made is in it. A kernel outside
+ * it drops the core instances, so that no backend is selected that lacks it.
+ */
+export function noteKernel(k: string): void {
+  madeKernels.add(k);
+  if (CORE_KERNELS.includes(k)) return;
+  for (const [name, b] of instances) if ((b as WasmBackend).core) instances.delete(name);
+}
+
+/** Whether the core build covers every kernel made so far. */
+function coreCovers(): boolean {
+  for (const k of madeKernels) if (!CORE_KERNELS.includes(k)) return false;
+  return true;
+}
+
 /** Instantiates a checked swish-wasm module (it has no imports) and keeps it as its backend's instance. */
 function register(mod: WebAssembly.Module, instance: WebAssembly.Instance): WasmBackend {
   const b = new WasmBackend(instance.exports as unknown as KernelExports);
@@ -227,9 +249,22 @@ async function compileAsync(source: WasmSource): Promise<WebAssembly.Module> {
   return WebAssembly.compile(source);
 }
 
-/** Loads embedded build `name` (its module, cached) and instantiates it; records why not, and returns null. */
+/**
+ * Loads embedded build `name` (its module, cached) and instantiates it; records why not, and
+ * returns null. Where no synchronous reader gives the whole build (a bundle, a browser) and every
+ * function made is sigmoid's or swish's, the core build instead (5 KB gzipped, not 25).
+ */
 async function loadEmbedded(name: WasmBackendName): Promise<WasmBackend | null> {
   try {
+    const lazyCore = lazyCoreBuilds[name];
+    if (lazyCore && !syncBuilds[name] && !modules.has(name) && coreCovers()) {
+      const core = coreModules.get(name) ?? await WebAssembly.compile(await inflateEmbedded(await lazyCore()) as BufferSource);
+      coreModules.set(name, core);
+      const b = new WasmBackend((await WebAssembly.instantiate(core, {})).exports as unknown as KernelExports);
+      instances.set(name, b);
+      failures.delete(name);
+      return b;
+    }
     const mod = modules.get(name) ?? await WebAssembly.compile(await buildBytes(name) as BufferSource);
     return register(mod, await WebAssembly.instantiate(mod, {}));
   } catch (e) {

@@ -7,6 +7,7 @@
 // backend sees them (validate.ts), so nothing here can trap or write partially.
 import type { AnyKernelName } from '../registry.js';
 import { KERNEL_NAMES } from '../generated/names.js';
+import { CORE_KERNELS } from '../generated/core.js';
 import { Allocator } from './allocator.js';
 import { BUILD_KIND } from './builds.js';
 import { forgetViewsOf, offsetIn } from '../views.js';
@@ -42,8 +43,16 @@ export function checkBuildExports(names: readonly string[]): string | undefined 
   return `it has no export${missing.length > 1 ? 's' : ''} ${missing.slice(0, 4).map((n) => `'${n}'`).join(', ')}${missing.length > 4 ? ` (and ${missing.length - 4} more)` : ''}`;
 }
 
+/** A kernel called on a core build: the program made its function after init() had chosen that build. */
+function notInCore(k: string, name: string): Error {
+  return new Error(`swish-wasm: ${k} is not in the ${name} core build that init() loaded (when it ran, every function made ` +
+    `was sigmoid's or swish's): await init() again, which loads the whole build`);
+}
+
 export class WasmBackend implements BackendImpl {
   readonly name: Backend;
+  /** @internal Whether this is a core build (sigmoid's and swish's kernels alone). */
+  readonly core: boolean;
   private readonly memory: WebAssembly.Memory;
   private readonly allocator: Allocator;
   private heap: Float32Array;
@@ -68,10 +77,13 @@ export class WasmBackend implements BackendImpl {
     this.name = name;
     this.memory = ex.memory;
     this.fns = new Map();
+    // A core build (builds.ts) has the core kernels alone: any other is an Error that says so.
+    this.core = typeof ex[KERNEL_NAMES.find((k) => !CORE_KERNELS.includes(k))!] !== 'function';
     for (const k of KERNEL_NAMES) {
       const f = ex[k];
-      if (typeof f !== 'function') throw new TypeError(`not a swish-wasm build: the ${this.name} module has no kernel '${k}'`);
-      this.fns.set(k, f as MapFn);
+      if (typeof f === 'function') this.fns.set(k, f as MapFn);
+      else if (this.core && !CORE_KERNELS.includes(k)) this.fns.set(k, () => { throw notInCore(k, this.name); });
+      else throw new TypeError(`not a swish-wasm build: the ${this.name} module has no kernel '${k}'`);
     }
     this.allocator = new Allocator(this.memory, ex.heapBase());
     this.scratch = [this.allocator.alloc(CHUNK * 4), this.allocator.alloc(CHUNK * 4), this.allocator.alloc(CHUNK * 4)];

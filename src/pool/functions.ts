@@ -3,11 +3,14 @@
 import { allKernels, type AnyKernelName, type KernelName } from '../registry.js';
 import { biasGradOp, biasOp, binaryOp, gateGradOp, gradOp, mapOp, sumOp } from '../wrappers.js';
 import type { BackendImpl } from '../backends/types.js';
+import { noteKernel } from '../backends/select.js';
 
 /** Any kernel function: up to seven arguments (gateGrad's and biasGrad's count). */
 export type AnyFunction = (a0?: unknown, a1?: unknown, a2?: unknown, a3?: unknown, a4?: unknown, a5?: unknown, a6?: unknown) => any;
 
 const TABLE = { kernels: allKernels };
+// The pool makes every kernel's function after init(): tell it now (it loads the whole build).
+for (const k of Object.keys(allKernels)) noteKernel(k);
 
 export function kernelFunction(k: AnyKernelName, backendOf: () => BackendImpl): AnyFunction {
   const kr = allKernels[k];
