@@ -74,3 +74,22 @@ describe.each(builds)('the %s core build', (name, whole, core) => {
     expect(new WasmBackend(await instance(whole)).core).toBe(false);
   });
 });
+
+// Which build init() loads, on a fresh copy of the selection module that has no synchronous
+// reader (as in a bundle: the Node entry's readers give the whole builds): the core one while
+// every kernel made is in it, and initSync() then selects it again; a kernel outside it, and
+// init() loads the whole build.
+test('init() loads the core build while every kernel made is in it, the whole one after', async () => {
+  const sel = await import('../src/backends/select.js?fresh-core-test') as typeof import('../src/backends/select.js');
+  sel.noteKernel('swish');
+  sel.noteKernel('sigmoidBackward');
+  const name = await sel.init();
+  expect(['relaxed', 'simd']).toContain(name);
+  expect((sel.currentBackend() as WasmBackend).core).toBe(true);
+  expect(sel.initSync()).toBe(name);
+  expect((sel.currentBackend() as WasmBackend).core).toBe(true);
+  sel.noteKernel('mish');
+  expect(sel.backendInfo()[name].available).toBe(false); // its core instance is dropped
+  expect(await sel.init()).toBe(name);
+  expect((sel.currentBackend() as WasmBackend).core).toBe(false);
+});

@@ -276,6 +276,12 @@ async function loadEmbedded(name: WasmBackendName): Promise<WasmBackend | null> 
 /** As loadEmbedded, synchronously: from a compiled module or a synchronous source, else null with a reason. */
 function loadEmbeddedSync(name: WasmBackendName): WasmBackend | null {
   const read = syncBuilds[name];
+  const core = !read && !modules.has(name) && coreCovers() ? coreModules.get(name) : undefined;
+  if (core) {
+    const b = new WasmBackend(new WebAssembly.Instance(core, {}).exports as unknown as KernelExports);
+    instances.set(name, b);
+    return b;
+  }
   if (!modules.has(name) && !read) return null;
   try {
     const mod = modules.get(name) ?? new WebAssembly.Module(read!() as BufferSource);
