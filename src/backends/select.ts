@@ -212,6 +212,14 @@ function coreCovers(): boolean {
   return true;
 }
 
+/** Keeps an instance of core build `name` as its backend's instance (its module is kept in coreModules). */
+function registerCore(name: WasmBackendName, instance: WebAssembly.Instance): WasmBackend {
+  const b = new WasmBackend(instance.exports as unknown as KernelExports);
+  instances.set(name, b);
+  failures.delete(name);
+  return b;
+}
+
 /** Instantiates a checked swish-wasm module (it has no imports) and keeps it as its backend's instance. */
 function register(mod: WebAssembly.Module, instance: WebAssembly.Instance): WasmBackend {
   const b = new WasmBackend(instance.exports as unknown as KernelExports);
@@ -260,10 +268,7 @@ async function loadEmbedded(name: WasmBackendName): Promise<WasmBackend | null> 
     if (lazyCore && !syncBuilds[name] && !modules.has(name) && coreCovers()) {
       const core = coreModules.get(name) ?? await WebAssembly.compile(await inflateEmbedded(await lazyCore()) as BufferSource);
       coreModules.set(name, core);
-      const b = new WasmBackend((await WebAssembly.instantiate(core, {})).exports as unknown as KernelExports);
-      instances.set(name, b);
-      failures.delete(name);
-      return b;
+      return registerCore(name, await WebAssembly.instantiate(core, {}));
     }
     const mod = modules.get(name) ?? await WebAssembly.compile(await buildBytes(name) as BufferSource);
     return register(mod, await WebAssembly.instantiate(mod, {}));
@@ -276,14 +281,11 @@ async function loadEmbedded(name: WasmBackendName): Promise<WasmBackend | null> 
 /** As loadEmbedded, synchronously: from a compiled module or a synchronous source, else null with a reason. */
 function loadEmbeddedSync(name: WasmBackendName): WasmBackend | null {
   const read = syncBuilds[name];
+  // The core build init() compiled, on the same terms as loadEmbedded's.
   const core = !read && !modules.has(name) && coreCovers() ? coreModules.get(name) : undefined;
-  if (core) {
-    const b = new WasmBackend(new WebAssembly.Instance(core, {}).exports as unknown as KernelExports);
-    instances.set(name, b);
-    return b;
-  }
-  if (!modules.has(name) && !read) return null;
+  if (!core && !modules.has(name) && !read) return null;
   try {
+    if (core) return registerCore(name, new WebAssembly.Instance(core, {}));
     const mod = modules.get(name) ?? new WebAssembly.Module(read!() as BufferSource);
     return register(mod, new WebAssembly.Instance(mod, {}));
   } catch (e) {
