@@ -547,6 +547,8 @@ export class ThreadPool {
     Atomics.store(J, JSEQ, seq);
     for (const slot of slots) slot.wake();
     if (callerWorks) {
+      // The claim loop of worker.ts's work(), written again: the worker's program is stringified
+      // and can share no code. Here the job is this call's own, so no tag need be checked.
       const f = (this.ex as unknown as Record<string, (...a: number[]) => number>)[job.kernel];
       const chunkArgs = args.slice();
       for (;;) {
