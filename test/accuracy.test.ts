@@ -130,7 +130,7 @@ test('ulpError: spacing of the exact result, subnormal spacing below 2^-126, ∞
 
 // The inputs where the exhaustive sweep (docs/accuracy.md) found each kernel's largest error, and
 // the inputs where it once found a kernel over its bound, before their fixes (mishBackward 4.22
-// ULP; swish at β = 1.702, 3.03 ULP): held on
+// ULP; swish at β = 1.702, 3.03 ULP), and earlier forms' worst inputs: held on
 // every backend, so a kernel change that loses accuracy at a known worst case fails here without
 // waiting for the next sweep.
 test('the worst inputs the exhaustive sweep found are within bound on every backend', async () => {
@@ -140,6 +140,11 @@ test('the worst inputs the exhaustive sweep found are within bound on every back
   const points: [KernelName, number, number[]][] = [
     ['mishBackward', -0.23864400386810303, defaultParams('mishBackward')],
     ['swish', -3.10792875289917, [Math.fround(1.702)]], // 3.03 ULP before swish rounded x·s·(1 + p) once
+    // sigmoid's worst inputs in its |x| form (1.967 simd, 1.975 relaxed), and the worst of the
+    // signed form without its correction (2.27 ULP), in the band where D = 1 + E rounds to even.
+    ['sigmoid', -6.237699031829834, []],
+    ['sigmoid', -5.858062744140625, []],
+    ['sigmoid', -16.650114059448242, []],
   ];
   for (const { key, cells } of reportRows(md)) {
     // A row named kernel:param=value was swept at those parameters.

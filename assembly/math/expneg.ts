@@ -90,6 +90,29 @@ export const EXP_UNSCALE_V: usize = memory.data<f32>([EXP_UNSCALE, EXP_UNSCALE, 
   return m.madd(f32x4.mul(r, r), u, r);
 }
 
+/**
+ * The same polynomial in Estrin's scheme: u = (A1 + A2·r) + r²·((A5·r + A4)·r + A3), the same
+ * operations as Horner's (r² is needed anyway) in three dependent steps instead of four, for
+ * sigmoid, whose loop is bound by the latency of its chains. It rounds differently from
+ * expm1Reduced, so kernels built on one are not bit-identical to kernels built on the other.
+ */
+// @ts-ignore: decorator
+@inline export function expm1ReducedEstrin(r: f32): f32 {
+  const r2 = r * r;
+  const lo = A2 * r + A1;
+  const hi = (A5 * r + A4) * r + A3;
+  return r2 * (hi * r2 + lo) + r;
+}
+/** Four lanes of expm1ReducedEstrin, multiply-adds from M (Unfused: bit-identical to the scalar form). */
+// @ts-ignore: decorator
+@inline export function expm1ReducedEstrinMV<M>(r: v128): v128 {
+  const m = changetype<M>(0);
+  const r2 = f32x4.mul(r, r);
+  const lo = m.madd(v128.load(A2_V), r, v128.load(A1_V));
+  const hi = m.madd(m.madd(v128.load(A5_V), r, v128.load(A4_V)), r, v128.load(A3_V));
+  return m.madd(r2, m.madd(hi, r2, lo), r);
+}
+
 // expNegScaled in its two factors, for callers that multiply E by x before rounding it
 // (swish): E = s·(1 + p), with s = 2^(n+32) exact and p = e^r − 1. x·s is then exact and
 // x·s·(1 + p) = x·s + (x·s)·p rounds once, where x·fl(s·p + s) rounds twice.

@@ -20,14 +20,20 @@
 // expNegFlushed (math/expneg.ts), which clamps z to Z_LAST first, so that lanes beyond it compute
 // a normal E (then discarded) rather than subnormal or garbage intermediates.
 //
-// sigmoidOf(x) divides a selected numerator instead of forming 1 − σ(−|x|) after the quotient:
-//   num = x < 0 ? E : 2^32,  σ(x) = num/D  (+ the same correction, which is exact for both: the
-// true quotient is num/(D − c) either way); num = pmax(E, 0 or 2^32 by x's sign bit), which is E
-// for x < 0 (E >= 0) and 2^32 for x >= 0 (E <= 2^32), a NaN E staying NaN (pmax keeps its first
-// operand unless the second is larger). Measured over every f32 sampled with stride 13: 1.91 ULP
-// for x < 0 and 1.37 for x >= 0 (1/D·(1 + c/D) with 1/d ≈ 1 over-corrects by d at most, within
-// the bound), against 1.91 and 1.19 for 1 − σ(−x).
-import { expNegFlushed, expNegFlushedMV, Z_MAX, Z_MAX_V } from "./expneg";
+// sigmoidOf(x) takes the signed form instead, which needs neither |x| nor a numerator select:
+//   E = e^-x (x clamped to [−Z_LAST, SIG_X_HI = 17.5]: E in [2.5·10^-8, 2^126], normal, and so
+//   is every intermediate; σ(17.5) rounds to 1, as σ does for every larger x), D = 1 + E, q = 1/D,
+// and the same correction for D's rounding, with the exact residual c = (E − D) + 1 (E − D is
+// exact by Sterbenz for E >= 1/2, i.e. x <= 0.69; above, c is that residual rounded to a multiple
+// of 2^-24, which never corrects further from the exact quotient than not correcting at all):
+//   σ = q − q·(c·q).
+// For x < −20 the term c·q is replaced by 0: there D rounds to E (c = 1, the lost 1, below half
+// an ULP of the result) and q·(c·q) ≈ q² would be subnormal once x < −43.7. The exponential is
+// e^r − 1 in Estrin's scheme (expm1ReducedEstrin): the loop is bound by the latency of its
+// chains, and this form takes 0.90–0.92 of the |x| form's time at 64K–1M (194 against 217
+// instructions per 16 elements in V8's x64 code, 29 against 39 of them spills). Flush: 0 for x < −Z_LAST, as above,
+// by a numerator of 0: at the clamp, 1/D is within rounding of 2^-126 and could be subnormal.
+import { expNegFlushed, expNegFlushedMV, expm1ReducedEstrin, expm1ReducedEstrinMV, LOG2E, LOG2E_V, LN2_LO, LN2_LO_V, NEG_LN2_HI, NEG_LN2_HI_V, Z_LAST, Z_LAST_V, Z_MAX, Z_MAX_V } from "./expneg";
 import { ONE_V } from "./vconst";
 import { MaybeFused, Unfused } from "../fma";
 
@@ -75,27 +81,57 @@ export const ABS_V: usize = memory.data<u32>([ABS_MASK, ABS_MASK, ABS_MASK, ABS_
   return f32x4.add(f, f32x4.mul(f, f32x4.mul(f32x4.sub(v128.load(ONE_V), f), roundingOfDV(E, D, z))));
 }
 
+// @ts-ignore: decorator
+@inline const SIG_X_HI: f32 = 17.5; // σ(x) rounds to 1 from here on
+// @ts-ignore: decorator
+@inline const SIG_CORR_X_MIN: f32 = -20; // below, the correction is dropped (see above)
+// @ts-ignore: decorator
+@inline const MAGIC_UNSCALED: f32 = reinterpret<f32>(0x4B40007F); // 1.5·2^23 + 127: s = 2^n
+const NEG_Z_LAST_V: usize = memory.data<f32>([-Z_LAST, -Z_LAST, -Z_LAST, -Z_LAST], 16);
+const SIG_X_HI_V: usize = memory.data<f32>([SIG_X_HI, SIG_X_HI, SIG_X_HI, SIG_X_HI], 16);
+const SIG_CORR_X_MIN_V: usize = memory.data<f32>([SIG_CORR_X_MIN, SIG_CORR_X_MIN, SIG_CORR_X_MIN, SIG_CORR_X_MIN], 16);
+const MAGIC_UNSCALED_V: usize = memory.data<f32>([MAGIC_UNSCALED, MAGIC_UNSCALED, MAGIC_UNSCALED, MAGIC_UNSCALED], 16);
+
 /** σ(x) = 1/(1 + e^-x): ≤ 2 ULP, 0 for x < −Z_LAST, NaN for NaN. */
 // @ts-ignore: decorator
 @inline export function sigmoidOf(x: f32): f32 {
-  const z = abs<f32>(x);
-  const E = expNegFlushed(z);
-  const D = E + TWO32;
-  const q = (reinterpret<i32>(x) < 0 ? E : TWO32) / D;
-  // 2^32/D ≈ 1 in the correction (q = num/D either way): over-corrects by at most 2×.
-  return q + q * roundingOfD(E, D, z);
+  const lo = x < -Z_LAST ? -Z_LAST : x; // pmax, pmin: a NaN x stays NaN
+  const xc = SIG_X_HI < lo ? SIG_X_HI : lo;
+  const k = MAGIC_UNSCALED - xc * LOG2E;
+  const s = reinterpret<f32>(reinterpret<i32>(k) << 23);
+  const n = k - MAGIC_UNSCALED;
+  const r = (n * NEG_LN2_HI - xc) - n * LN2_LO;
+  const E = s * expm1ReducedEstrin(r) + s;
+  const D = E + 1;
+  const num: f32 = x < -Z_LAST ? 0 : 1;
+  const q = num / D; // flushed by its numerator: 0/D, never a subnormal quotient
+  const cq: f32 = x < SIG_CORR_X_MIN ? 0 : ((E - D) + 1) * q;
+  return q - q * cq;
 }
 
 /** Four lanes of sigmoidOf, bit-identical to the scalar form (in the relaxed build its
- * multiply-adds may fuse: the one kernel here that differs there). */
+ * multiply-adds may fuse: the one kernel here that differs there, with swish). */
 // @ts-ignore: decorator
 @inline export function sigmoidOfV(x: v128): v128 {
-  const z = v128.and(x, v128.load(ABS_V));
-  const E = expNegFlushedMV<MaybeFused>(z);
-  const two32 = v128.load(TWO32_V);
-  const D = f32x4.add(E, two32);
-  const q = f32x4.div(f32x4.pmax(E, v128.andnot(two32, i32x4.shr_s(x, 31))), D);
-  return changetype<MaybeFused>(0).madd(q, roundingOfDV(E, D, z), q);
+  const m = changetype<MaybeFused>(0);
+  const negZLast = v128.load(NEG_Z_LAST_V);
+  const xc = f32x4.pmin(f32x4.pmax(x, negZLast), v128.load(SIG_X_HI_V));
+  const magic = v128.load(MAGIC_UNSCALED_V);
+  const k = m.nmadd(xc, v128.load(LOG2E_V), magic);
+  const s = i32x4.shl(k, 23);
+  const n = f32x4.sub(k, magic);
+  // n·ln2_hi is exact, so its mul-then-sub is the fused result too; the second step may fuse.
+  const r = m.nmadd(n, v128.load(LN2_LO_V), f32x4.sub(f32x4.mul(n, v128.load(NEG_LN2_HI_V)), xc));
+  const E = m.madd(s, expm1ReducedEstrinMV<MaybeFused>(r), s);
+  const one = v128.load(ONE_V);
+  const D = f32x4.add(E, one);
+  const q = f32x4.div(v128.andnot(one, f32x4.lt(x, negZLast)), D);
+  let cq = f32x4.mul(f32x4.add(f32x4.sub(E, D), one), q);
+  // The relaxed build keeps c·q below −20 (7% faster): its nmadd fuses on FMA hardware, where
+  // q − q·(c·q) forms no subnormal product; either way the result is q there, as with the mask
+  // (q·(c·q) = q² < 2^-28·q), only slower on x < −43.7 where it is lowered unfused (x64 without FMA3).
+  if (!ASC_FEATURE_RELAXED_SIMD) cq = v128.andnot(cq, f32x4.lt(x, v128.load(SIG_CORR_X_MIN_V)));
+  return m.nmadd(q, cq, q);
 }
 
 /** |t| clamped to Z_MAX (pmin: a NaN stays NaN), for kernels that need the bound themselves. */
