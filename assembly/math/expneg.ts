@@ -129,14 +129,16 @@ export const MAGIC60_V: usize = memory.data<f32>([MAGIC60, MAGIC60, MAGIC60, MAG
 /** The magic sum for the scale carried by `magic`. */
 // @ts-ignore: decorator
 @inline export function expNegIndexAt(z: f32, magic: f32): f32 { return magic - z * LOG2E; }
+/** r = −z − n·ln2 (in two steps, n·ln2_hi exact), n from the magic sum k made with `magic`. */
+// @ts-ignore: decorator
+@inline export function expNegArgAt(z: f32, k: f32, magic: f32): f32 {
+  const n = k - magic;
+  const r = n * NEG_LN2_HI - z;
+  return r - n * LN2_LO;
+}
 /** p = e^r − 1 from the magic sum k made with `magic`. */
 // @ts-ignore: decorator
-@inline export function expNegReducedAt(z: f32, k: f32, magic: f32): f32 {
-  const n = k - magic;
-  let r = n * NEG_LN2_HI - z;
-  r = r - n * LN2_LO;
-  return expm1Reduced(r);
-}
+@inline export function expNegReducedAt(z: f32, k: f32, magic: f32): f32 { return expm1Reduced(expNegArgAt(z, k, magic)); }
 /** s = 2^(n+32) from the magic sum k. */
 // @ts-ignore: decorator
 @inline export function expNegScale(k: f32): f32 { return reinterpret<f32>(reinterpret<i32>(k) << 23); }
@@ -157,13 +159,14 @@ export const MAGIC60_V: usize = memory.data<f32>([MAGIC60, MAGIC60, MAGIC60, MAG
 // @ts-ignore: decorator
 @inline export function expNegIndexAtV<M>(z: v128, magic: v128): v128 { return changetype<M>(0).nmadd(z, v128.load(LOG2E_V), magic); }
 // @ts-ignore: decorator
-@inline export function expNegReducedAtV<M>(z: v128, k: v128, magic: v128): v128 {
+@inline export function expNegArgAtV<M>(z: v128, k: v128, magic: v128): v128 {
   const n = f32x4.sub(k, magic);
   // n·ln2_hi is exact, so its mul-then-sub is the fused result too; the second step may fuse.
-  let r = f32x4.sub(f32x4.mul(n, v128.load(NEG_LN2_HI_V)), z);
-  r = changetype<M>(0).nmadd(n, v128.load(LN2_LO_V), r);
-  return expm1ReducedMV<M>(r);
+  const r = f32x4.sub(f32x4.mul(n, v128.load(NEG_LN2_HI_V)), z);
+  return changetype<M>(0).nmadd(n, v128.load(LN2_LO_V), r);
 }
+// @ts-ignore: decorator
+@inline export function expNegReducedAtV<M>(z: v128, k: v128, magic: v128): v128 { return expm1ReducedMV<M>(expNegArgAtV<M>(z, k, magic)); }
 
 /** Four lanes of expNegScaled, bit-identical to the scalar form. */
 // @ts-ignore: decorator

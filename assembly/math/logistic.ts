@@ -33,7 +33,7 @@
 // chains, and this form takes 0.90–0.92 of the |x| form's time at 64K–1M (194 against 217
 // instructions per 16 elements in V8's x64 code, 29 against 39 of them spills). Flush: 0 for x < −Z_LAST, as above,
 // by a numerator of 0: at the clamp, 1/D is within rounding of 2^-126 and could be subnormal.
-import { expNegFlushed, expNegFlushedMV, expm1ReducedEstrin, expm1ReducedEstrinMV, LOG2E, LOG2E_V, LN2_LO, LN2_LO_V, NEG_LN2_HI, NEG_LN2_HI_V, Z_LAST, Z_LAST_V, Z_MAX, Z_MAX_V } from "./expneg";
+import { expNegArgAt, expNegArgAtV, expNegFlushed, expNegFlushedMV, expNegIndexAt, expNegIndexAtV, expNegScale, expNegScaleV, expm1ReducedEstrin, expm1ReducedEstrinMV, Z_LAST, Z_LAST_V, Z_MAX, Z_MAX_V } from "./expneg";
 import { ONE_V } from "./vconst";
 import { MaybeFused, Unfused } from "../fma";
 
@@ -97,11 +97,9 @@ const MAGIC_UNSCALED_V: usize = memory.data<f32>([MAGIC_UNSCALED, MAGIC_UNSCALED
 @inline export function sigmoidOf(x: f32): f32 {
   const lo = x < -Z_LAST ? -Z_LAST : x; // pmax, pmin: a NaN x stays NaN
   const xc = SIG_X_HI < lo ? SIG_X_HI : lo;
-  const k = MAGIC_UNSCALED - xc * LOG2E;
-  const s = reinterpret<f32>(reinterpret<i32>(k) << 23);
-  const n = k - MAGIC_UNSCALED;
-  const r = (n * NEG_LN2_HI - xc) - n * LN2_LO;
-  const E = s * expm1ReducedEstrin(r) + s;
+  const k = expNegIndexAt(xc, MAGIC_UNSCALED);
+  const s = expNegScale(k);
+  const E = s * expm1ReducedEstrin(expNegArgAt(xc, k, MAGIC_UNSCALED)) + s;
   const D = E + 1;
   const num: f32 = x < -Z_LAST ? 0 : 1;
   const q = num / D; // flushed by its numerator: 0/D, never a subnormal quotient
@@ -117,12 +115,9 @@ const MAGIC_UNSCALED_V: usize = memory.data<f32>([MAGIC_UNSCALED, MAGIC_UNSCALED
   const negZLast = v128.load(NEG_Z_LAST_V);
   const xc = f32x4.pmin(f32x4.pmax(x, negZLast), v128.load(SIG_X_HI_V));
   const magic = v128.load(MAGIC_UNSCALED_V);
-  const k = m.nmadd(xc, v128.load(LOG2E_V), magic);
-  const s = i32x4.shl(k, 23);
-  const n = f32x4.sub(k, magic);
-  // n·ln2_hi is exact, so its mul-then-sub is the fused result too; the second step may fuse.
-  const r = m.nmadd(n, v128.load(LN2_LO_V), f32x4.sub(f32x4.mul(n, v128.load(NEG_LN2_HI_V)), xc));
-  const E = m.madd(s, expm1ReducedEstrinMV<MaybeFused>(r), s);
+  const k = expNegIndexAtV<MaybeFused>(xc, magic);
+  const s = expNegScaleV(k);
+  const E = m.madd(s, expm1ReducedEstrinMV<MaybeFused>(expNegArgAtV<MaybeFused>(xc, k, magic)), s);
   const one = v128.load(ONE_V);
   const D = f32x4.add(E, one);
   const q = f32x4.div(v128.andnot(one, f32x4.lt(x, negZLast)), D);
